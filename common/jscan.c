@@ -1,0 +1,578 @@
+/*
+ * jscan.c: the validating tape scanner behind every tool's per-line work.
+ *
+ * One forward pass over the text with an explicit stack of open containers
+ * (no recursion, so deep nesting cannot overflow the C stack). Strings, the
+ * bulk of CDC events, are scanned 16 bytes at a time with SSE2 where the
+ * machine has it: a block without '"', '\\', control or non-ASCII bytes is
+ * skipped in a few instructions; non-ASCII bytes fall to a strict UTF-8 check.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "diag.h"
+#include "jscan.h"
+
+static int	 fail(struct jdoc *, const unsigned char *, const char *);
+static uint32_t	 newtok(struct jdoc *, enum jtype, const unsigned char *);
+static const unsigned char *scan_string(struct jdoc *, uint32_t,
+		    const unsigned char *, const unsigned char *);
+static const unsigned char *scan_number(struct jdoc *, uint32_t,
+		    const unsigned char *, const unsigned char *);
+static size_t	 utf8_len(const unsigned char *, const unsigned char *);
+static int	 hex4(const unsigned char *, unsigned *);
+static size_t	 unescape_one(const char *, const char *, char *, size_t *);
+
+/* Whitespace per RFC 8259: space, tab, line feed, carriage return. */
+static inline const unsigned char *
+skip_ws(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+static int
+fail(struct jdoc *d, const unsigned char *at, const char *what)
+{
+	d->err = what;
+	d->err_off = (size_t)(at - (const unsigned char *)d->text);
+	return -1;
+}
+
+static uint32_t
+newtok(struct jdoc *d, enum jtype type, const unsigned char *at)
+{
+	struct jtok *t;
+
+	if (d->ntok == d->cap) {
+		d->cap = d->cap != 0 ? d->cap * 2 : 256;
+		d->tok = xrealloc(d->tok, (size_t)d->cap * sizeof(*d->tok));
+	}
+	t = &d->tok[d->ntok];
+	t->start = (uint32_t)(at - (const unsigned char *)d->text);
+	t->len = 0;
+	t->next = d->ntok + 1;
+	t->type = (uint8_t)type;
+	t->flags = 0;
+	t->pad_ = 0;
+	return d->ntok++;
+}
+
+int
+jscan_parse(struct jdoc *d, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *p = s, *end = s + len;
+	uint32_t stack[JSCAN_MAX_DEPTH];
+	uint32_t t, top;
+	int depth = 0;
+
+	d->text = text;
+	d->len = len;
+	d->ntok = 0;
+	d->err = NULL;
+	d->err_off = 0;
+	if (len >= UINT32_MAX)
+		return fail(d, s, "text longer than 4 GiB");
+
+value:
+	p = skip_ws(p, end);
+	if (p == end)
+		return fail(d, p, "unexpected end of input, expected a value");
+	switch (*p) {
+	case '{':
+	case '[':
+		if (depth == JSCAN_MAX_DEPTH)
+			return fail(d, p, "nesting deeper than 2048 levels");
+		t = newtok(d, *p == '{' ? J_OBJECT : J_ARRAY, p);
+		stack[depth++] = t;
+		p = skip_ws(p + 1, end);
+		if (p < end && *p == (d->tok[t].type == J_OBJECT ? '}' : ']'))
+			goto close;
+		if (d->tok[t].type == J_OBJECT)
+			goto key;
+		goto value;
+	case '"':
+		t = newtok(d, J_STRING, p);
+		if ((p = scan_string(d, t, p + 1, end)) == NULL)
+			return -1;
+		break;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		t = newtok(d, J_NUMBER, p);
+		if ((p = scan_number(d, t, p, end)) == NULL)
+			return -1;
+		break;
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4) != 0)
+			return fail(d, p, "invalid literal");
+		t = newtok(d, J_TRUE, p);
+		d->tok[t].len = 4;
+		p += 4;
+		break;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5) != 0)
+			return fail(d, p, "invalid literal");
+		t = newtok(d, J_FALSE, p);
+		d->tok[t].len = 5;
+		p += 5;
+		break;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4) != 0)
+			return fail(d, p, "invalid literal");
+		t = newtok(d, J_NULL, p);
+		d->tok[t].len = 4;
+		p += 4;
+		break;
+	default:
+		return fail(d, p, "unexpected character, expected a value");
+	}
+
+after:
+	if (depth == 0) {
+		p = skip_ws(p, end);
+		if (p != end)
+			return fail(d, p, "unexpected text after the value");
+		return 0;
+	}
+	p = skip_ws(p, end);
+	if (p == end)
+		return fail(d, p, "unexpected end of input in a container");
+	top = stack[depth - 1];
+	if (*p == ',') {
+		p++;
+		if (d->tok[top].type == J_OBJECT)
+			goto key;
+		goto value;
+	}
+	if (*p != (d->tok[top].type == J_OBJECT ? '}' : ']'))
+		return fail(d, p, d->tok[top].type == J_OBJECT ?
+		    "expected ',' or '}' after an object member" :
+		    "expected ',' or ']' after an array element");
+close:
+	top = stack[--depth];
+	d->tok[top].len = (uint32_t)(p + 1 - s) - d->tok[top].start;
+	d->tok[top].next = d->ntok;
+	p++;
+	goto after;
+
+key:
+	p = skip_ws(p, end);
+	if (p == end || *p != '"')
+		return fail(d, p, "expected a string as object key");
+	t = newtok(d, J_STRING, p);
+	if ((p = scan_string(d, t, p + 1, end)) == NULL)
+		return -1;
+	p = skip_ws(p, end);
+	if (p == end || *p != ':')
+		return fail(d, p, "expected ':' after an object key");
+	p++;
+	goto value;
+}
+
+/*
+ * Scan a string body starting after the opening quote; returns the position
+ * after the closing quote, or NULL after fail().
+ */
+static const unsigned char *
+scan_string(struct jdoc *d, uint32_t t, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *q = p - 1;
+	unsigned cp, lo;
+	size_t n;
+
+	for (;;) {
+#if defined(__SSE2__)
+		const __m128i quote = _mm_set1_epi8('"');
+		const __m128i bslash = _mm_set1_epi8('\\');
+		const __m128i space = _mm_set1_epi8(' ');
+
+		/* Signed compare: bytes >= 0x80 are negative, so "< ' '"
+		 * catches control and non-ASCII bytes in one test. */
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			__m128i m = _mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+				_mm_cmpeq_epi8(v, bslash)),
+			    _mm_cmplt_epi8(v, space));
+			unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+			if (mask != 0) {
+				p += __builtin_ctz(mask);
+				break;
+			}
+			p += 16;
+		}
+#endif
+		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' &&
+		    *p != '\\')
+			p++;
+		if (p == end)
+			return fail(d, q, "unterminated string"), NULL;
+		if (*p == '"') {
+			d->tok[t].len = (uint32_t)(p + 1 - q);
+			return p + 1;
+		}
+		if (*p < 0x20)
+			return fail(d, p, "control character in string"), NULL;
+		if (*p >= 0x80) {
+			if ((n = utf8_len(p, end)) == 0)
+				return fail(d, p, "invalid UTF-8"), NULL;
+			p += n;
+			continue;
+		}
+		/* A backslash escape. */
+		d->tok[t].flags |= JT_ESCAPED;
+		if (end - p < 2)
+			return fail(d, q, "unterminated string"), NULL;
+		switch (p[1]) {
+		case '"': case '\\': case '/': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			p += 2;
+			continue;
+		case 'u':
+			break;
+		default:
+			return fail(d, p, "invalid escape in string"), NULL;
+		}
+		if (end - p < 6 || hex4(p + 2, &cp) != 0)
+			return fail(d, p, "invalid \\u escape in string"), NULL;
+		p += 6;
+		if (cp >= 0xDC00 && cp <= 0xDFFF)
+			return fail(d, p - 6, "lone low surrogate in string"),
+			    NULL;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+			    hex4(p + 2, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF)
+				return fail(d, p - 6,
+				    "high surrogate without a low surrogate"),
+				    NULL;
+			p += 6;
+		}
+	}
+}
+
+static const unsigned char *
+scan_number(struct jdoc *d, uint32_t t, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *q = p;
+	uint8_t flags = JT_INT;
+
+	if (*p == '-') {
+		flags |= JT_NEG;
+		p++;
+	}
+	if (p == end || *p < '0' || *p > '9')
+		return fail(d, q, "invalid number"), NULL;
+	if (*p == '0') {
+		p++;
+		if (p < end && *p >= '0' && *p <= '9')
+			return fail(d, q, "leading zero in number"), NULL;
+	} else {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && *p == '.') {
+		flags &= (uint8_t)~JT_INT;
+		p++;
+		if (p == end || *p < '0' || *p > '9')
+			return fail(d, q, "invalid number"), NULL;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		flags &= (uint8_t)~JT_INT;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || *p < '0' || *p > '9')
+			return fail(d, q, "invalid number"), NULL;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	d->tok[t].len = (uint32_t)(p - q);
+	d->tok[t].flags = flags;
+	return p;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+static int
+hex4(const unsigned char *p, unsigned *v)
+{
+	unsigned r = 0, c;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		c = p[i];
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if (c >= 'a' && c <= 'f')
+			c -= 'a' - 10;
+		else if (c >= 'A' && c <= 'F')
+			c -= 'A' - 10;
+		else
+			return -1;
+		r = r << 4 | c;
+	}
+	*v = r;
+	return 0;
+}
+
+void
+jscan_free(struct jdoc *d)
+{
+	free(d->tok);
+	d->tok = NULL;
+	d->ntok = d->cap = 0;
+}
+
+/*
+ * Decode the character at p (inside a validated string body ending at end)
+ * into out (up to 4 bytes); *adv gets the bytes consumed. Returns the number
+ * of bytes written.
+ */
+static size_t
+unescape_one(const char *p, const char *end, char *out, size_t *adv)
+{
+	unsigned cp, lo;
+
+	(void)end;
+	if (*p != '\\') {
+		out[0] = *p;
+		*adv = 1;
+		return 1;
+	}
+	*adv = 2;
+	switch (p[1]) {
+	case 'b': out[0] = '\b'; return 1;
+	case 'f': out[0] = '\f'; return 1;
+	case 'n': out[0] = '\n'; return 1;
+	case 'r': out[0] = '\r'; return 1;
+	case 't': out[0] = '\t'; return 1;
+	case 'u': break;
+	default: out[0] = p[1]; return 1;	/* '"', '\\', '/' */
+	}
+	hex4((const unsigned char *)p + 2, &cp);
+	*adv = 6;
+	if (cp >= 0xD800 && cp <= 0xDBFF) {
+		hex4((const unsigned char *)p + 8, &lo);
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		*adv = 12;
+	}
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+int
+jscan_str_append(const struct jdoc *d, int t, struct buf *out)
+{
+	const char *p, *end, *bs;
+	char ch[4];
+	size_t n, adv;
+
+	if (jscan_type(d, t) != J_STRING)
+		return -1;
+	p = d->text + d->tok[t].start + 1;
+	end = p + d->tok[t].len - 2;
+	while (p < end) {
+		bs = memchr(p, '\\', (size_t)(end - p));
+		if (bs == NULL) {
+			buf_append(out, p, (size_t)(end - p));
+			break;
+		}
+		buf_append(out, p, (size_t)(bs - p));
+		n = unescape_one(bs, end, ch, &adv);
+		buf_append(out, ch, n);
+		p = bs + adv;
+	}
+	return 0;
+}
+
+int
+jscan_str(const struct jdoc *d, int t, struct buf *out, const char **p,
+    size_t *len)
+{
+	if (jscan_type(d, t) != J_STRING)
+		return -1;
+	if ((d->tok[t].flags & JT_ESCAPED) == 0) {
+		*p = d->text + d->tok[t].start + 1;
+		*len = d->tok[t].len - 2;
+		return 0;
+	}
+	buf_reset(out);
+	jscan_str_append(d, t, out);
+	*p = out->data;
+	*len = out->len;
+	return 0;
+}
+
+int
+jscan_str_eq(const struct jdoc *d, int t, const char *s, size_t len)
+{
+	const char *p, *end;
+	char ch[4];
+	size_t n, adv;
+
+	if (jscan_type(d, t) != J_STRING)
+		return 0;
+	p = d->text + d->tok[t].start + 1;
+	end = p + d->tok[t].len - 2;
+	if ((d->tok[t].flags & JT_ESCAPED) == 0)
+		return (size_t)(end - p) == len && memcmp(p, s, len) == 0;
+	while (p < end) {
+		n = unescape_one(p, end, ch, &adv);
+		if (n > len || memcmp(ch, s, n) != 0)
+			return 0;
+		s += n;
+		len -= n;
+		p += adv;
+	}
+	return len == 0;
+}
+
+int
+jscan_member(const struct jdoc *d, int t, const char *name, size_t len)
+{
+	uint32_t k, end;
+	int found = -1;
+
+	if (jscan_type(d, t) != J_OBJECT)
+		return -1;
+	end = d->tok[t].next;
+	/* Keys come with their quotes: compare the raw length first, which
+	 * rules out almost every key without touching its bytes. */
+	for (k = (uint32_t)t + 1; k < end; k = d->tok[k + 1].next) {
+		const struct jtok *kt = &d->tok[k];
+
+		if ((kt->flags & JT_ESCAPED) == 0) {
+			if (kt->len - 2 == len && memcmp(d->text + kt->start +
+			    1, name, len) == 0)
+				found = (int)k + 1;
+		} else if (jscan_str_eq(d, (int)k, name, len))
+			found = (int)k + 1;
+	}
+	return found;
+}
+
+size_t
+jscan_count(const struct jdoc *d, int t)
+{
+	size_t n = 0;
+	int c;
+
+	if (jscan_type(d, t) != J_OBJECT && jscan_type(d, t) != J_ARRAY)
+		return 0;
+	for (c = jscan_child(d, t); c >= 0; c = jscan_after(d, t, c)) {
+		if (d->tok[t].type == J_OBJECT)
+			c++;	/* step over the key to its value */
+		n++;
+	}
+	return n;
+}
+
+int
+jscan_i64(const struct jdoc *d, int t, int64_t *v)
+{
+	const char *p, *end;
+	uint64_t acc = 0, lim;
+	int neg;
+
+	if (jscan_type(d, t) != J_NUMBER || (d->tok[t].flags & JT_INT) == 0)
+		return -1;
+	p = d->text + d->tok[t].start;
+	end = p + d->tok[t].len;
+	neg = *p == '-';
+	if (neg)
+		p++;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; p < end; p++) {
+		unsigned dg = (unsigned)(*p - '0');
+
+		if (acc > (lim - dg) / 10)
+			return -1;
+		acc = acc * 10 + dg;
+	}
+	if (neg)
+		*v = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN :
+		    -(int64_t)acc;
+	else
+		*v = (int64_t)acc;
+	return 0;
+}
+
+int
+jscan_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((k = utf8_len(p, end)) == 0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
