@@ -1,0 +1,56 @@
+/*
+ * field.h: field names and dotted paths ("source.table", "after.id").
+ *
+ * A path is compiled once from the command line and then looked up per line
+ * in a scanned document (jscan) or in a jansson tree. A literal dot or
+ * backslash inside a name is written "\." or "\\": "a\.b" is the one member
+ * named "a.b".
+ *
+ *	struct field f;
+ *	if (field_parse(&f, "source.table") != 0) usage error;
+ *	int t = field_scan(&doc, 0, &f);
+ *	field_free(&f);
+ */
+#ifndef CDC_FIELD_H
+#define CDC_FIELD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "jscan.h"
+
+struct field_seg {
+	char	*name;
+	size_t	 len;
+};
+
+struct field {
+	char		*text;		/* as written, for messages */
+	struct field_seg *seg;
+	size_t		 nseg;
+};
+
+/* A list parsed from "F1,F2" (commas inside names escaped as "\,"). */
+struct field_list {
+	struct field	*f;
+	size_t		 n;
+};
+
+/* Compile spec. 0, or -1 when it is empty or has an empty segment ("a..b",
+ * ".a", "a."). */
+int	field_parse(struct field *f, const char *spec);
+void	field_free(struct field *f);
+
+/* Append the fields of a comma-separated list to l. 0, or -1 on a bad one
+ * (*bad then points into spec at the offending item). */
+int	field_list_parse(struct field_list *l, const char *spec,
+	    const char **bad);
+void	field_list_free(struct field_list *l);
+
+/* Token of the value at path f under token t (usually the root, 0), or -1. */
+int	field_scan(const struct jdoc *d, int t, const struct field *f);
+
+/* Value at path f in tree j (borrowed reference), or NULL. */
+json_t	*field_json(json_t *j, const struct field *f);
+
+#endif
