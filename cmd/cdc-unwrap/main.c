@@ -1,0 +1,807 @@
+/*
+ * cdc-unwrap: flatten Debezium-shaped change events into rows, or into a
+ * Flink-style retraction changelog for the stateful stages.
+ *
+ * Each input line is scanned once (jscan) and the output row is spliced from
+ * the raw text of the event's "after" or "before" object plus the requested
+ * metadata fields: values are never re-encoded, so numbers keep their exact
+ * digits and the per-line cost is a scan and a few memcpys. Only
+ * --complete-before keeps state (the last row per key); otherwise memory is
+ * constant in the length of the stream.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "field.h"
+#include "jout.h"
+#include "jscan.h"
+#include "lread.h"
+#include "opts.h"
+#include "progress.h"
+#include "unwrap.h"
+
+#define SHORTOPTS	"?Va:ck:qt:v"
+
+enum {
+	OPT_DELETES = OPT_TOOL,
+	OPT_COMPLETE_BEFORE
+};
+
+static const struct option longopts[] = {
+	{ "add-fields",	     required_argument, NULL, 'a' },
+	{ "changelog",	     no_argument,	NULL, 'c' },
+	{ "complete-before", no_argument,	NULL, OPT_COMPLETE_BEFORE },
+	{ "deletes",	     required_argument, NULL, OPT_DELETES },
+	{ "key",	     required_argument, NULL, 'k' },
+	{ "tables",	     required_argument, NULL, 't' },
+	OPTS_COMMON_LONG,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* One --add-fields entry: where to look, and the output key. */
+struct addfield {
+	struct field	 path;		/* from the envelope root */
+	struct field	 in_source;	/* "source.<name>" for a plain name */
+	int		 plain;		/* no dot: envelope first, then source */
+	char		*key;		/* "\"__name\":" ready to splice */
+};
+
+/* One --tables entry. */
+struct tablefilter {
+	char	*schema;		/* NULL: any schema */
+	char	*name;
+};
+
+static struct {
+	int		 rewrite;	/* --deletes rewrite */
+	int		 changelog;
+	int		 complete_before;
+	struct addfield	*add;
+	size_t		 nadd;
+	struct tablefilter *tables;
+	size_t		 ntables;
+} conf;
+
+/* Per-line context for messages and for the rows being written. */
+struct event {
+	struct lread	*in;
+	const char	*line;
+	size_t		 len;
+	const struct jdoc *d;
+	int		 env;		/* envelope token (payload if wrapped) */
+	const char	*prefix;	/* "" or "payload." for messages */
+	struct buf	 extra;		/* ",\"__op\":\"c\"..." for every row */
+};
+
+static struct jdoc doc = JDOC_INIT;
+static struct buf tmp = BUF_INIT, sbuf = BUF_INIT, tbuf = BUF_INIT;
+static struct field f_op, f_before, f_after, f_source, f_schema, f_payload,
+    f_table, f_src_schema, f_watermark;
+
+static void	usage(FILE *);
+static void	parse_add_fields(const char *);
+static void	parse_tables(const char *);
+static void	unwrap_line(struct event *);
+static void	idle_flush(void *, int);
+static char	*json_key(const char *, size_t);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"%s flattens change events (Debezium's envelope, as pgcdc-tail writes\n"
+"them) into rows, or into a retraction changelog for window-agg,\n"
+"interval-join and top-n.\n"
+"\n"
+"usage: %s [-cqv] [-a LIST] [-k KEY] [-t LIST] [--deletes=drop|rewrite]\n"
+"       [--complete-before] [--on-error=fail|skip] [--dead-letter=FILE]\n"
+"       [--max-line=SIZE] [FILE ...]\n"
+"\n"
+"Rows:\n"
+"  -a, --add-fields=LIST      envelope fields to add with a \"__\" prefix:\n"
+"                             op, table, schema, db, lsn, txId, ts_ms,\n"
+"                             source.ts_ms or any dotted path\n"
+"      --deletes=drop|rewrite drop deletes (default), or write the old row\n"
+"                             with \"__deleted\":true (others get false)\n"
+"  -t, --tables=LIST          only events of these tables (name or\n"
+"                             schema.name, comma-separated)\n"
+"\n"
+"Changelog:\n"
+"  -c, --changelog            rows with \"__kind\": +I, -U/+U, -D\n"
+"      --complete-before      keep the last row per key to complete partial\n"
+"                             before images (REPLICA IDENTITY DEFAULT)\n"
+"  -k, --key=[TABLE:]COL[+COL] key columns for --complete-before\n"
+"                             (repeatable; learned from deletes if omitted)\n"
+"\n"
+OPTS_COMMON_HELP
+"\n"
+"With no FILE, or when FILE is -, read standard input.\n"
+"Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
+	    diag_progname, diag_progname);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const deletes[] = { "drop", "rewrite", NULL };
+	struct event ev;
+	struct progress pg;
+	struct lread in;
+	const char *path;
+	int c, i, rc, status = EXIT_OK;
+
+	opts_begin(argc, argv, SHORTOPTS, usage);
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			parse_add_fields(optarg);
+			break;
+		case 'c':
+			conf.changelog = 1;
+			break;
+		case 'k':
+			if (table_key_option(optarg) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--key: expected [TABLE:]COL[+COL...]",
+				    optarg);
+			break;
+		case 't':
+			parse_tables(optarg);
+			break;
+		case OPT_COMPLETE_BEFORE:
+			conf.complete_before = 1;
+			break;
+		case OPT_DELETES:
+			conf.rewrite = opts_choice("deletes", optarg,
+			    deletes) == 1;
+			break;
+		default:
+			opts_common(c, argc, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (conf.rewrite && conf.changelog)
+		diag_usage("--deletes=rewrite and --changelog do not go "
+		    "together: a changelog retracts deleted rows with -D");
+	if (conf.complete_before && !conf.changelog)
+		diag_usage("--complete-before needs --changelog");
+	opts_end();
+
+	field_parse(&f_op, "op");
+	field_parse(&f_before, "before");
+	field_parse(&f_after, "after");
+	field_parse(&f_source, "source");
+	field_parse(&f_schema, "schema");
+	field_parse(&f_payload, "payload");
+	field_parse(&f_table, "source.table");
+	field_parse(&f_src_schema, "source.schema");
+	field_parse(&f_watermark, "__watermark");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.d = &doc;
+	progress_init(&pg, "lines");
+	for (i = 0; i < (argc > 0 ? argc : 1); i++) {
+		path = argc > 0 ? argv[i] : "-";
+		if (lread_open(&in, path, opts.max_line) != 0) {
+			diag_msg("could not open \"%s\": %s", path,
+			    strerror(errno));
+			status = EXIT_DATA;
+			continue;
+		}
+		in.idle = idle_flush;
+		ev.in = &in;
+		while ((rc = lread_next(&in, &ev.line, &ev.len)) !=
+		    LREAD_EOF) {
+			if (rc == LREAD_ERROR) {
+				diag_msg("could not read \"%s\": %s", in.name,
+				    strerror(errno));
+				status = EXIT_DATA;
+				break;
+			}
+			progress_tick(&pg, 1);
+			if (rc == LREAD_TOOLONG) {
+				onerr_line(&opts.onerr, in.name, in.lineno,
+				    NULL, 0, "line longer than --max-line "
+				    "(%zu bytes)", opts.max_line);
+				continue;
+			}
+			unwrap_line(&ev);
+		}
+		lread_close(&in);
+	}
+	progress_done(&pg);
+	jout_flush(&jout_stdout);
+	onerr_summary(&opts.onerr);
+
+	buf_free(&ev.extra);
+	buf_free(&tmp);
+	buf_free(&sbuf);
+	buf_free(&tbuf);
+	jscan_free(&doc);
+	tables_free();
+	for (size_t k = 0; k < conf.nadd; k++) {
+		field_free(&conf.add[k].path);
+		field_free(&conf.add[k].in_source);
+		free(conf.add[k].key);
+	}
+	free(conf.add);
+	for (size_t k = 0; k < conf.ntables; k++) {
+		free(conf.tables[k].schema);
+		free(conf.tables[k].name);
+	}
+	free(conf.tables);
+	field_free(&f_op);
+	field_free(&f_before);
+	field_free(&f_after);
+	field_free(&f_source);
+	field_free(&f_schema);
+	field_free(&f_payload);
+	field_free(&f_table);
+	field_free(&f_src_schema);
+	field_free(&f_watermark);
+	jout_close(&jout_stdout);
+	diag_exit(status);
+}
+
+static void
+idle_flush(void *arg, int timed_out)
+{
+	(void)arg;
+	(void)timed_out;
+	jout_flush(&jout_stdout);
+}
+
+static void
+parse_add_fields(const char *spec)
+{
+	struct field_list l = { NULL, 0 };
+	struct addfield *a;
+	const char *bad;
+	struct buf key = BUF_INIT;
+	size_t i, s;
+
+	if (field_list_parse(&l, spec, &bad) != 0)
+		diag_usage("invalid value \"%s\" for option --add-fields: "
+		    "empty field name at \"%s\"", spec, bad);
+	for (i = 0; i < l.n; i++) {
+		conf.add = xrealloc(conf.add, (conf.nadd + 1) *
+		    sizeof(*conf.add));
+		a = &conf.add[conf.nadd++];
+		memset(a, 0, sizeof(*a));
+		a->path = l.f[i];
+		a->plain = a->path.nseg == 1;
+		if (a->plain) {
+			buf_reset(&key);
+			buf_printf(&key, "source.%s", a->path.text);
+			field_parse(&a->in_source, key.data);
+		}
+		/* Debezium's naming: "__" + the path with '_' for '.'. */
+		buf_reset(&key);
+		buf_puts(&key, "__");
+		for (s = 0; s < a->path.nseg; s++) {
+			if (s > 0)
+				buf_putc(&key, '_');
+			buf_append(&key, a->path.seg[s].name,
+			    a->path.seg[s].len);
+		}
+		a->key = json_key(key.data, key.len);
+	}
+	free(l.f);
+	buf_free(&key);
+}
+
+/* ",\"name\":" with the name escaped, ready to splice into a row. */
+static char *
+json_key(const char *name, size_t n)
+{
+	struct buf q = BUF_INIT;
+	size_t i;
+
+	buf_puts(&q, ",\"");
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (ch == '"' || ch == '\\')
+			buf_putc(&q, '\\');
+		if (ch < 0x20)
+			buf_printf(&q, "\\u%04x", ch);
+		else
+			buf_putc(&q, (char)ch);
+	}
+	buf_puts(&q, "\":");
+	return q.data;
+}
+
+static void
+parse_tables(const char *spec)
+{
+	const char *p = spec, *comma, *dot;
+	struct tablefilter *t;
+	size_t n;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (n == 0)
+			diag_usage("invalid value \"%s\" for option --tables: "
+			    "empty table name", spec);
+		conf.tables = xrealloc(conf.tables, (conf.ntables + 1) *
+		    sizeof(*conf.tables));
+		t = &conf.tables[conf.ntables++];
+		dot = memchr(p, '.', n);
+		if (dot != NULL) {
+			t->schema = xstrndup(p, (size_t)(dot - p));
+			t->name = xstrndup(dot + 1, n - (size_t)(dot - p) - 1);
+		} else {
+			t->schema = NULL;
+			t->name = xstrndup(p, n);
+		}
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Per-line work
+ */
+
+/* Report the current line as bad (fatal unless --on-error skip). */
+static void
+bad(struct event *ev, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+static void
+bad(struct event *ev, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	onerr_line(&opts.onerr, ev->in->name, ev->in->lineno, ev->line,
+	    ev->len, "%s", msg);
+}
+
+/* A value's raw text for a message, cut at 40 bytes. */
+static const char *
+shown(const struct jdoc *d, int t)
+{
+	static char out[64];
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(d, t, &n);
+	if (n > 40)
+		snprintf(out, sizeof(out), "%.37s...", raw);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
+	return out;
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++, n--;
+	return n == 0;
+}
+
+/*
+ * Write one row: the members of the object text raw[0..n) (its braces
+ * dropped), with "__kind" first when kind is set, then the --add-fields
+ * values, then "__deleted" under --deletes rewrite.
+ */
+static void
+emit(const struct event *ev, const char *raw, size_t n, const char *kind,
+    int deleted)
+{
+	struct jout *o = &jout_stdout;
+	const char *inner = raw + 1;
+	size_t in = n - 2;
+	int any = 0;
+
+	jout_char(o, '{');
+	if (kind != NULL) {
+		jout_lit(o, "\"__kind\":\"");
+		jout_lit(o, kind);
+		jout_char(o, '"');
+		any = 1;
+	}
+	if (!blank(inner, in)) {
+		if (any)
+			jout_char(o, ',');
+		jout_raw(o, inner, in);
+		any = 1;
+	}
+	if (ev->extra.len > 0) {
+		/* extra starts with a comma */
+		jout_raw(o, ev->extra.data + !any, ev->extra.len - !any);
+		any = 1;
+	}
+	if (conf.rewrite) {
+		if (any)
+			jout_char(o, ',');
+		jout_lit(o, deleted ? "\"__deleted\":true" :
+		    "\"__deleted\":false");
+	}
+	jout_raw(o, "}\n", 2);
+}
+
+static void
+emit_tok(const struct event *ev, int t, const char *kind, int deleted)
+{
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(ev->d, t, &n);
+	emit(ev, raw, n, kind, deleted);
+}
+
+static struct event *drain_ev;
+
+static void
+emit_drained(const struct row *r)
+{
+	emit(drain_ev, r->text, r->len, "-D", 0);
+}
+
+/* Member `name` of object t and the object it sits in. */
+static int
+lookup(const struct jdoc *d, int obj, const struct field *f, int *parent)
+{
+	size_t i;
+	int t = obj;
+
+	for (i = 0; i < f->nseg && t >= 0; i++) {
+		*parent = t;
+		t = jscan_member(d, t, f->seg[i].name, f->seg[i].len);
+	}
+	return t;
+}
+
+/*
+ * A missing "ts_ms" filled from Debezium 2's "ts_us" or "ts_ns" beside it.
+ * Appends the value and returns 1, or returns 0.
+ */
+static int
+ts_ms_fallback(struct event *ev, int parent, const struct field *f)
+{
+	static const struct { const char *name; int64_t div; } alt[] = {
+		{ "ts_us", 1000 }, { "ts_ns", 1000000 }
+	};
+	const struct field_seg *last = &f->seg[f->nseg - 1];
+	int64_t v, q;
+	size_t i;
+	int t;
+
+	if (parent < 0 || last->len != 5 || memcmp(last->name, "ts_ms", 5) != 0)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		t = jscan_member(ev->d, parent, alt[i].name, 5);
+		if (t >= 0 && jscan_i64(ev->d, t, &v) == 0) {
+			q = v / alt[i].div;
+			if (v % alt[i].div < 0)
+				q--;	/* floor, for times before 1970 */
+			buf_printf(&ev->extra, "%lld", (long long)q);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Build ev->extra: ",\"__op\":\"c\",\"__table\":\"sales\"" and so on. */
+static void
+build_extra(struct event *ev)
+{
+	const struct jdoc *d = ev->d;
+	const struct addfield *a;
+	const char *raw;
+	size_t i, n;
+	int t, parent;
+
+	buf_reset(&ev->extra);
+	for (i = 0; i < conf.nadd; i++) {
+		a = &conf.add[i];
+		buf_puts(&ev->extra, a->key);
+		parent = -1;
+		t = lookup(d, ev->env, &a->path, &parent);
+		if (t < 0 && ts_ms_fallback(ev, parent, &a->path))
+			continue;
+		if (t < 0 && a->plain) {
+			parent = -1;
+			t = lookup(d, ev->env, &a->in_source, &parent);
+			if (t < 0 && ts_ms_fallback(ev, parent, &a->in_source))
+				continue;
+		}
+		if (t < 0) {
+			buf_puts(&ev->extra, "null");
+			continue;
+		}
+		/* source.snapshot: Debezium 1.x wrote a boolean, the contract
+		 * says "true", "last" or "false". */
+		if ((jscan_type(d, t) == J_TRUE || jscan_type(d, t) == J_FALSE)
+		    && strcmp(a->path.seg[a->path.nseg - 1].name,
+		    "snapshot") == 0) {
+			buf_puts(&ev->extra, jscan_type(d, t) == J_TRUE ?
+			    "\"true\"" : "\"false\"");
+			continue;
+		}
+		raw = jscan_raw(d, t, &n);
+		buf_append(&ev->extra, raw, n);
+	}
+}
+
+/*
+ * The before or after image: its token, -1 when null or absent, -2 after
+ * reporting a bad value (or a missing required one).
+ */
+static int
+image(struct event *ev, const char *name, int required, char op)
+{
+	int t = jscan_member(ev->d, ev->env, name, strlen(name));
+
+	if (t < 0 || jscan_type(ev->d, t) == J_NULL) {
+		if (!required)
+			return -1;
+		bad(ev, "field \"%s%s\": missing for op \"%c\"", ev->prefix,
+		    name, op);
+		return -2;
+	}
+	if (jscan_type(ev->d, t) != J_OBJECT) {
+		bad(ev, "field \"%s%s\": not an object: %s", ev->prefix, name,
+		    shown(ev->d, t));
+		return -2;
+	}
+	return t;
+}
+
+static int
+table_selected(const char *schema, size_t slen, const char *name,
+    size_t nlen)
+{
+	const struct tablefilter *f;
+	size_t i;
+
+	for (i = 0; i < conf.ntables; i++) {
+		f = &conf.tables[i];
+		if (strlen(f->name) != nlen || memcmp(f->name, name, nlen) != 0)
+			continue;
+		if (f->schema == NULL || (schema != NULL &&
+		    strlen(f->schema) == slen &&
+		    memcmp(f->schema, schema, slen) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Each warning is given once per table. */
+enum { W_PARTIAL = 1, W_MISSING = 2, W_NOKEY = 4, W_TRUNCATE = 8 };
+
+static void
+warn_once(struct table *t, int what, const char *detail)
+{
+	if ((t->warned & what) != 0)
+		return;
+	t->warned |= what;
+	switch (what) {
+	case W_PARTIAL:
+		diag_warnx("table \"%s\": %s (REPLICA IDENTITY DEFAULT): "
+		    "retractions will be partial; use --complete-before, or "
+		    "REPLICA IDENTITY FULL on the table", t->name, detail);
+		break;
+	case W_MISSING:
+		diag_warnx("table \"%s\": no earlier row for a key (it "
+		    "predates the stream, or --key is wrong): its retraction "
+		    "is partial", t->name);
+		break;
+	case W_NOKEY:
+		diag_warnx("table \"%s\": key columns not known yet: an "
+		    "update could not be completed; give them with --key",
+		    t->name);
+		break;
+	case W_TRUNCATE:
+		diag_warnx("table \"%s\": truncated; its rows cannot be "
+		    "retracted without --complete-before", t->name);
+		break;
+	}
+}
+
+/* The changelog of one event: +I, -U/+U, -D, and -D for every known row on
+ * a truncate. */
+static void
+changelog(struct event *ev, char op, struct table *t, int before, int after)
+{
+	const struct jdoc *d = ev->d;
+	size_t nb = before >= 0 ? jscan_count(d, before) : 0;
+	size_t na = after >= 0 ? jscan_count(d, after) : 0;
+	struct row *old = NULL;
+	int partial;
+
+	if (after >= 0 && na > t->ncols)
+		t->ncols = na;
+	/* A before image with fewer columns than the table's rows is only
+	 * the key; none at all on an update means the key did not change. */
+	partial = before < 0 || nb < t->ncols;
+	switch (op) {
+	case 'c':
+	case 'r':
+		emit_tok(ev, after, "+I", 0);
+		if (conf.complete_before)
+			store_put(t, d, after);
+		return;
+	case 'u':
+		if (conf.complete_before) {
+			if (before >= 0 && partial)
+				table_learn_key(t, d, before);
+			old = store_take(t, d, before >= 0 ? before : after);
+			if (!partial || old == NULL) {
+				if (before >= 0)
+					emit_tok(ev, before, "-U", 0);
+				if (partial)
+					warn_once(t, t->key_known ? W_MISSING :
+					    W_NOKEY, NULL);
+			} else
+				emit(ev, old->text, old->len, "-U", 0);
+			free(old);
+			emit_tok(ev, after, "+U", 0);
+			store_put(t, d, after);
+			return;
+		}
+		if (before >= 0)
+			emit_tok(ev, before, "-U", 0);
+		if (partial)
+			warn_once(t, W_PARTIAL, before < 0 ?
+			    "updates carry no before image" :
+			    "before images hold only the key");
+		emit_tok(ev, after, "+U", 0);
+		return;
+	case 'd':
+		if (before < 0) {
+			warn_once(t, W_PARTIAL, "deletes carry no before image");
+			return;
+		}
+		if (conf.complete_before) {
+			if (partial)
+				table_learn_key(t, d, before);
+			old = store_take(t, d, before);
+			if (partial && old != NULL)
+				emit(ev, old->text, old->len, "-D", 0);
+			else {
+				emit_tok(ev, before, "-D", 0);
+				if (partial)
+					warn_once(t, W_MISSING, NULL);
+			}
+			free(old);
+			return;
+		}
+		emit_tok(ev, before, "-D", 0);
+		if (partial)
+			warn_once(t, W_PARTIAL, "before images hold only the key");
+		return;
+	case 't':
+		if (conf.complete_before) {
+			drain_ev = ev;
+			store_drain(t, emit_drained);
+			return;
+		}
+		warn_once(t, W_TRUNCATE, NULL);
+		return;
+	}
+}
+
+static void
+passthrough(struct event *ev)
+{
+	jout_raw(&jout_stdout, ev->line, ev->len);
+	jout_char(&jout_stdout, '\n');
+	/* Watermarks are where downstream stages close state: don't make
+	 * them wait for a full buffer. */
+	if (field_scan(ev->d, 0, &f_watermark) >= 0)
+		jout_flush(&jout_stdout);
+}
+
+static void
+unwrap_line(struct event *ev)
+{
+	const struct jdoc *d = &doc;
+	const char *opstr, *schema = NULL, *table = NULL;
+	size_t oplen, slen = 0, tlen = 0;
+	struct table *t = NULL;
+	int op, src, v, before, after;
+	char opc;
+
+	if (jscan_parse(&doc, ev->line, ev->len) != 0) {
+		bad(ev, "invalid JSON: %s at column %zu", doc.err,
+		    doc.err_off + 1);
+		return;
+	}
+	if (jscan_type(d, 0) != J_OBJECT) {
+		bad(ev, "not a JSON object: %s", shown(d, 0));
+		return;
+	}
+	/* Debezium's JSON converter: {"schema":...,"payload":...}. A null
+	 * payload is a Kafka tombstone: nothing to unwrap. */
+	ev->env = 0;
+	ev->prefix = "";
+	if ((v = jscan_member(d, 0, "payload", 7)) >= 0 &&
+	    jscan_member(d, 0, "schema", 6) >= 0) {
+		if (jscan_type(d, v) == J_NULL)
+			return;
+		if (jscan_type(d, v) == J_OBJECT) {
+			ev->env = v;
+			ev->prefix = "payload.";
+		}
+	}
+	/* An envelope has a string "op" and a before, after or source; any
+	 * other line (watermarks included) passes through as it is. */
+	op = jscan_member(d, ev->env, "op", 2);
+	if (jscan_type(d, op) != J_STRING ||
+	    (jscan_member(d, ev->env, "after", 5) < 0 &&
+	    jscan_member(d, ev->env, "before", 6) < 0 &&
+	    jscan_member(d, ev->env, "source", 6) < 0)) {
+		passthrough(ev);
+		return;
+	}
+	jscan_str(d, op, &tmp, &opstr, &oplen);
+	opc = oplen == 1 ? opstr[0] : '?';
+	if (strchr("crudtm", opc) == NULL || opc == '\0') {
+		bad(ev, "field \"%sop\": unknown operation: %s", ev->prefix,
+		    shown(d, op));
+		return;
+	}
+	if (opc == 'm')		/* a logical decoding message: no row */
+		return;
+
+	/* Names are unescaped: a table may be called Odd "Name" tbl. */
+	src = jscan_member(d, ev->env, "source", 6);
+	if (jscan_str(d, jscan_member(d, src, "table", 5), &tbuf, &table,
+	    &tlen) != 0)
+		table = NULL;
+	if (jscan_str(d, jscan_member(d, src, "schema", 6), &sbuf, &schema,
+	    &slen) != 0)
+		schema = NULL;
+	if (conf.ntables > 0 && (table == NULL ||
+	    !table_selected(schema, slen, table, tlen)))
+		return;
+
+	before = image(ev, "before", 0, opc);
+	after = image(ev, "after", opc == 'c' || opc == 'r' || opc == 'u',
+	    opc);
+	if (before == -2 || after == -2)
+		return;
+	build_extra(ev);
+
+	if (conf.changelog) {
+		buf_reset(&tmp);
+		if (schema != NULL) {
+			buf_append(&tmp, schema, slen);
+			buf_putc(&tmp, '.');
+		}
+		if (table != NULL)
+			buf_append(&tmp, table, tlen);
+		t = table_get(tmp.data != NULL ? tmp.data : "", tmp.len);
+		changelog(ev, opc, t, before, after);
+		return;
+	}
+	switch (opc) {
+	case 'c':
+	case 'r':
+	case 'u':
+		emit_tok(ev, after, NULL, 0);
+		break;
+	case 'd':
+		if (!conf.rewrite)
+			break;
+		if (before >= 0)
+			emit_tok(ev, before, NULL, 1);
+		else
+			emit(ev, "{}", 2, NULL, 1);
+		break;
+	}
+}
