@@ -18,7 +18,7 @@
 #include "jscan.h"
 
 static int	 fail(struct jdoc *, const unsigned char *, const char *);
-static uint32_t	 newtok(struct jdoc *, enum jtype, const unsigned char *);
+static void	 grow(struct jdoc *);
 static const unsigned char *scan_string(struct jdoc *, uint32_t,
 		    const unsigned char *, const unsigned char *);
 static const unsigned char *scan_number(struct jdoc *, uint32_t,
@@ -27,12 +27,13 @@ static size_t	 utf8_len(const unsigned char *, const unsigned char *);
 static int	 hex4(const unsigned char *, unsigned *);
 static size_t	 unescape_one(const char *, const char *, char *, size_t *);
 
-/* Whitespace per RFC 8259: space, tab, line feed, carriage return. */
+/* Whitespace per RFC 8259: space, tab, line feed, carriage return. Compact
+ * NDJSON has almost none, so the common case is one compare. */
 static inline const unsigned char *
 skip_ws(const unsigned char *p, const unsigned char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
-	    *p == '\r'))
+	while (p < end && *p <= ' ' && (*p == ' ' || *p == '\t' ||
+	    *p == '\n' || *p == '\r'))
 		p++;
 	return p;
 }
@@ -45,15 +46,21 @@ fail(struct jdoc *d, const unsigned char *at, const char *what)
 	return -1;
 }
 
-static uint32_t
+static void __attribute__((noinline))
+grow(struct jdoc *d)
+{
+	d->cap = d->cap != 0 ? d->cap * 2 : 256;
+	d->tok = xrealloc(d->tok, (size_t)d->cap * sizeof(*d->tok));
+}
+
+/* Called once per value: the growth check is the only branch. */
+static inline uint32_t
 newtok(struct jdoc *d, enum jtype type, const unsigned char *at)
 {
 	struct jtok *t;
 
-	if (d->ntok == d->cap) {
-		d->cap = d->cap != 0 ? d->cap * 2 : 256;
-		d->tok = xrealloc(d->tok, (size_t)d->cap * sizeof(*d->tok));
-	}
+	if (__builtin_expect(d->ntok == d->cap, 0))
+		grow(d);
 	t = &d->tok[d->ntok];
 	t->start = (uint32_t)(at - (const unsigned char *)d->text);
 	t->len = 0;
@@ -82,7 +89,8 @@ jscan_parse(struct jdoc *d, const char *text, size_t len)
 		return fail(d, s, "text longer than 4 GiB");
 
 value:
-	p = skip_ws(p, end);
+	if (p < end && *p <= ' ')
+		p = skip_ws(p, end);
 	if (p == end)
 		return fail(d, p, "unexpected end of input, expected a value");
 	switch (*p) {
@@ -141,7 +149,8 @@ after:
 			return fail(d, p, "unexpected text after the value");
 		return 0;
 	}
-	p = skip_ws(p, end);
+	if (p < end && *p <= ' ')
+		p = skip_ws(p, end);
 	if (p == end)
 		return fail(d, p, "unexpected end of input in a container");
 	top = stack[depth - 1];
@@ -163,13 +172,15 @@ close:
 	goto after;
 
 key:
-	p = skip_ws(p, end);
+	if (p < end && *p <= ' ')
+		p = skip_ws(p, end);
 	if (p == end || *p != '"')
 		return fail(d, p, "expected a string as object key");
 	t = newtok(d, J_STRING, p);
 	if ((p = scan_string(d, t, p + 1, end)) == NULL)
 		return -1;
-	p = skip_ws(p, end);
+	if (p < end && *p <= ' ')
+		p = skip_ws(p, end);
 	if (p == end || *p != ':')
 		return fail(d, p, "expected ':' after an object key");
 	p++;
@@ -511,6 +522,40 @@ jscan_member(const struct jdoc *d, int t, const char *name, size_t len)
 			found = (int)k + 1;
 	}
 	return found;
+}
+
+void
+jscan_members(const struct jdoc *d, int t, const struct jname *names,
+    size_t n, int *out)
+{
+	uint32_t k, end;
+	size_t i, klen;
+
+	for (i = 0; i < n; i++)
+		out[i] = -1;
+	if (jscan_type(d, t) != J_OBJECT)
+		return;
+	end = d->tok[t].next;
+	for (k = (uint32_t)t + 1; k < end; k = d->tok[k + 1].next) {
+		const struct jtok *kt = &d->tok[k];
+		const char *key = d->text + kt->start + 1;
+
+		klen = kt->len - 2;
+		if ((kt->flags & JT_ESCAPED) != 0) {
+			for (i = 0; i < n; i++)
+				if (jscan_str_eq(d, (int)k, names[i].name,
+				    names[i].len))
+					out[i] = (int)k + 1;
+			continue;
+		}
+		/* Length, then first byte, then the rest: most pairs differ
+		 * in the first two tests. */
+		for (i = 0; i < n; i++)
+			if (names[i].len == klen && (klen == 0 ||
+			    (key[0] == names[i].name[0] &&
+			    memcmp(key + 1, names[i].name + 1, klen - 1) == 0)))
+				out[i] = (int)k + 1;
+	}
 }
 
 size_t

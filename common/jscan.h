@@ -112,6 +112,17 @@ jscan_after(const struct jdoc *d, int t, int c)
  * object t, or -1 when t is not an object or has no such member. */
 int	jscan_member(const struct jdoc *d, int t, const char *name, size_t len);
 
+/* A member name for jscan_members. */
+struct jname {
+	const char	*name;
+	size_t		 len;
+};
+
+/* Several lookups in one pass over object t: out[i] gets the value of
+ * names[i] (last occurrence), or -1; all -1 when t is not an object. */
+void	jscan_members(const struct jdoc *d, int t, const struct jname *names,
+	    size_t n, int *out);
+
 /* Number of members or elements of container t. */
 size_t	jscan_count(const struct jdoc *d, int t);
 

@@ -75,18 +75,32 @@ struct event {
 	int		 env;		/* envelope token (payload if wrapped) */
 	const char	*prefix;	/* "" or "payload." for messages */
 	struct buf	 extra;		/* ",\"__op\":\"c\"..." for every row */
+	int		*em;		/* envelope members, by E_* then add */
+	int		*sm;		/* source members: add, then S_* */
+	int		 src_done;	/* sm[] filled for this line */
 };
+
+/*
+ * Member lookups are done in one pass per object: the envelope's members
+ * the tool needs, then the plain --add-fields names; likewise for "source".
+ */
+enum { E_OP, E_BEFORE, E_AFTER, E_SOURCE, E_PAYLOAD, E_SCHEMA, E_FIXED };
+#define S_TABLE		(conf.nadd)	/* after the --add-fields names */
+#define S_SCHEMA	(conf.nadd + 1)
+static struct jname *env_names, *src_names;
+static size_t n_env_names, n_src_names;
 
 static struct jdoc doc = JDOC_INIT;
 static struct buf tmp = BUF_INIT, sbuf = BUF_INIT, tbuf = BUF_INIT;
-static struct field f_op, f_before, f_after, f_source, f_schema, f_payload,
-    f_table, f_src_schema, f_watermark;
+static struct field f_watermark;
 
 static void	usage(FILE *);
 static void	parse_add_fields(const char *);
 static void	parse_tables(const char *);
 static void	unwrap_line(struct event *);
 static void	idle_flush(void *, int);
+static void	setup_names(struct event *);
+static void	source_members(struct event *);
 static char	*json_key(const char *, size_t);
 
 static void
@@ -172,18 +186,10 @@ main(int argc, char **argv)
 		diag_usage("--complete-before needs --changelog");
 	opts_end();
 
-	field_parse(&f_op, "op");
-	field_parse(&f_before, "before");
-	field_parse(&f_after, "after");
-	field_parse(&f_source, "source");
-	field_parse(&f_schema, "schema");
-	field_parse(&f_payload, "payload");
-	field_parse(&f_table, "source.table");
-	field_parse(&f_src_schema, "source.schema");
 	field_parse(&f_watermark, "__watermark");
-
 	memset(&ev, 0, sizeof(ev));
 	ev.d = &doc;
+	setup_names(&ev);
 	progress_init(&pg, "lines");
 	for (i = 0; i < (argc > 0 ? argc : 1); i++) {
 		path = argc > 0 ? argv[i] : "-";
@@ -235,17 +241,47 @@ main(int argc, char **argv)
 		free(conf.tables[k].name);
 	}
 	free(conf.tables);
-	field_free(&f_op);
-	field_free(&f_before);
-	field_free(&f_after);
-	field_free(&f_source);
-	field_free(&f_schema);
-	field_free(&f_payload);
-	field_free(&f_table);
-	field_free(&f_src_schema);
 	field_free(&f_watermark);
+	free(env_names);
+	free(src_names);
+	free(ev.em);
+	free(ev.sm);
 	jout_close(&jout_stdout);
 	diag_exit(status);
+}
+
+/* The member names looked up per line, and room for their tokens. */
+static void
+setup_names(struct event *ev)
+{
+	static const struct jname env_fixed[E_FIXED] = {
+		{ "op", 2 }, { "before", 6 }, { "after", 5 }, { "source", 6 },
+		{ "payload", 7 }, { "schema", 6 }
+	};
+	size_t i;
+
+	/* "table" and "schema" of the source are looked up only when the
+	 * table name is needed: they come last and are left out otherwise. */
+	n_env_names = E_FIXED + conf.nadd;
+	n_src_names = conf.nadd + (conf.ntables > 0 || conf.changelog ? 2 : 0);
+	env_names = xcalloc(n_env_names, sizeof(*env_names));
+	src_names = xcalloc(conf.nadd + 2, sizeof(*src_names));
+	memcpy(env_names, env_fixed, sizeof(env_fixed));
+	src_names[S_TABLE].name = "table";
+	src_names[S_TABLE].len = 5;
+	src_names[S_SCHEMA].name = "schema";
+	src_names[S_SCHEMA].len = 6;
+	/* Plain --add-fields names ride along in both passes; a dotted path
+	 * is walked on its own (build_extra) and its slot goes unused. */
+	for (i = 0; i < conf.nadd; i++) {
+		const struct field_seg *sg = &conf.add[i].path.seg[0];
+
+		env_names[E_FIXED + i].name = sg->name;
+		env_names[E_FIXED + i].len = sg->len;
+		src_names[i] = env_names[E_FIXED + i];
+	}
+	ev->em = xcalloc(n_env_names, sizeof(*ev->em));
+	ev->sm = xcalloc(conf.nadd + 2, sizeof(*ev->sm));
 }
 
 static void
@@ -495,6 +531,16 @@ ts_ms_fallback(struct event *ev, int parent, const struct field *f)
 	return 0;
 }
 
+/* Fill ev->sm[] from the envelope's "source" object, once per line. */
+static void
+source_members(struct event *ev)
+{
+	if (ev->src_done)
+		return;
+	jscan_members(ev->d, ev->em[E_SOURCE], src_names, n_src_names, ev->sm);
+	ev->src_done = 1;
+}
+
 /* Build ev->extra: ",\"__op\":\"c\",\"__table\":\"sales\"" and so on. */
 static void
 build_extra(struct event *ev)
@@ -509,14 +555,22 @@ build_extra(struct event *ev)
 	for (i = 0; i < conf.nadd; i++) {
 		a = &conf.add[i];
 		buf_puts(&ev->extra, a->key);
-		parent = -1;
-		t = lookup(d, ev->env, &a->path, &parent);
-		if (t < 0 && ts_ms_fallback(ev, parent, &a->path))
-			continue;
-		if (t < 0 && a->plain) {
+		if (a->plain) {
+			/* envelope first, then source */
+			t = ev->em[E_FIXED + i];
+			if (t < 0 && ts_ms_fallback(ev, ev->env, &a->path))
+				continue;
+			if (t < 0) {
+				source_members(ev);
+				t = ev->sm[i];
+				if (t < 0 && ts_ms_fallback(ev,
+				    ev->em[E_SOURCE], &a->path))
+					continue;
+			}
+		} else {
 			parent = -1;
-			t = lookup(d, ev->env, &a->in_source, &parent);
-			if (t < 0 && ts_ms_fallback(ev, parent, &a->in_source))
+			t = lookup(d, ev->env, &a->path, &parent);
+			if (t < 0 && ts_ms_fallback(ev, parent, &a->path))
 				continue;
 		}
 		if (t < 0) {
@@ -542,9 +596,10 @@ build_extra(struct event *ev)
  * reporting a bad value (or a missing required one).
  */
 static int
-image(struct event *ev, const char *name, int required, char op)
+image(struct event *ev, int which, int required, char op)
 {
-	int t = jscan_member(ev->d, ev->env, name, strlen(name));
+	const char *name = env_names[which].name;
+	int t = ev->em[which];
 
 	if (t < 0 || jscan_type(ev->d, t) == J_NULL) {
 		if (!required)
@@ -713,7 +768,7 @@ unwrap_line(struct event *ev)
 	const char *opstr, *schema = NULL, *table = NULL;
 	size_t oplen, slen = 0, tlen = 0;
 	struct table *t = NULL;
-	int op, src, v, before, after;
+	int op, v, before, after;
 	char opc;
 
 	if (jscan_parse(&doc, ev->line, ev->len) != 0) {
@@ -729,22 +784,22 @@ unwrap_line(struct event *ev)
 	 * payload is a Kafka tombstone: nothing to unwrap. */
 	ev->env = 0;
 	ev->prefix = "";
-	if ((v = jscan_member(d, 0, "payload", 7)) >= 0 &&
-	    jscan_member(d, 0, "schema", 6) >= 0) {
+	ev->src_done = 0;
+	jscan_members(d, 0, env_names, n_env_names, ev->em);
+	if ((v = ev->em[E_PAYLOAD]) >= 0 && ev->em[E_SCHEMA] >= 0) {
 		if (jscan_type(d, v) == J_NULL)
 			return;
 		if (jscan_type(d, v) == J_OBJECT) {
 			ev->env = v;
 			ev->prefix = "payload.";
+			jscan_members(d, v, env_names, n_env_names, ev->em);
 		}
 	}
 	/* An envelope has a string "op" and a before, after or source; any
 	 * other line (watermarks included) passes through as it is. */
-	op = jscan_member(d, ev->env, "op", 2);
-	if (jscan_type(d, op) != J_STRING ||
-	    (jscan_member(d, ev->env, "after", 5) < 0 &&
-	    jscan_member(d, ev->env, "before", 6) < 0 &&
-	    jscan_member(d, ev->env, "source", 6) < 0)) {
+	op = ev->em[E_OP];
+	if (jscan_type(d, op) != J_STRING || (ev->em[E_AFTER] < 0 &&
+	    ev->em[E_BEFORE] < 0 && ev->em[E_SOURCE] < 0)) {
 		passthrough(ev);
 		return;
 	}
@@ -759,19 +814,19 @@ unwrap_line(struct event *ev)
 		return;
 
 	/* Names are unescaped: a table may be called Odd "Name" tbl. */
-	src = jscan_member(d, ev->env, "source", 6);
-	if (jscan_str(d, jscan_member(d, src, "table", 5), &tbuf, &table,
-	    &tlen) != 0)
-		table = NULL;
-	if (jscan_str(d, jscan_member(d, src, "schema", 6), &sbuf, &schema,
-	    &slen) != 0)
-		schema = NULL;
+	if (conf.ntables > 0 || conf.changelog) {
+		source_members(ev);
+		if (jscan_str(d, ev->sm[S_TABLE], &tbuf, &table, &tlen) != 0)
+			table = NULL;
+		if (jscan_str(d, ev->sm[S_SCHEMA], &sbuf, &schema, &slen) != 0)
+			schema = NULL;
+	}
 	if (conf.ntables > 0 && (table == NULL ||
 	    !table_selected(schema, slen, table, tlen)))
 		return;
 
-	before = image(ev, "before", 0, opc);
-	after = image(ev, "after", opc == 'c' || opc == 'r' || opc == 'u',
+	before = image(ev, E_BEFORE, 0, opc);
+	after = image(ev, E_AFTER, opc == 'c' || opc == 'r' || opc == 'u',
 	    opc);
 	if (before == -2 || after == -2)
 		return;
