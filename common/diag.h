@@ -48,7 +48,8 @@ void	diag_info(int level, const char *fmt, ...) DIAG_PRINTF(2, 3);
 /* Plain "prog: text" to stderr, whatever the verbosity: for errors that are
  * reported but not fatal (an unreadable input among several). */
 void	diag_msg(const char *fmt, ...) DIAG_PRINTF(1, 2);
-void	diag_vmsg(const char *prefix, const char *fmt, va_list ap);
+void	diag_vmsg(const char *prefix, const char *fmt, va_list ap)
+	    DIAG_PRINTF(2, 0);
 
 /* Usage error: "prog: text", then 'Try "prog --help" for more information.',
  * exit 2. */

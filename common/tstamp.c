@@ -1,0 +1,490 @@
+/*
+ * tstamp.c: event times and durations as int64_t microseconds.
+ *
+ * The calendar arithmetic is done by hand on the proleptic Gregorian
+ * calendar, so results never depend on TZ, the locale or the C library's
+ * time functions. Numbers are read digit by digit rather than through a
+ * double, so "1763805601250" ms and "1763805601.25" s are exact.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "tstamp.h"
+
+#define US_PER_MS	INT64_C(1000)
+#define US_PER_S	INT64_C(1000000)
+#define US_PER_MIN	(60 * US_PER_S)
+#define US_PER_HOUR	(60 * US_PER_MIN)
+#define US_PER_DAY	(24 * US_PER_HOUR)
+/* Days from 0001-01-01 to 1970-01-01, and from 1970-01-01 to 10000-01-01. */
+#define TS_EPOCH_DAYS	INT64_C(719162)
+#define TS_END_DAYS	INT64_C(2932897)
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z. */
+#define TS_MIN_US	(-TS_EPOCH_DAYS * US_PER_DAY)
+#define TS_MAX_US	(TS_END_DAYS * US_PER_DAY - 1)
+/* Days in 400, 100, 4 and 1 Gregorian years. */
+#define DAYS_400Y	INT64_C(146097)
+#define DAYS_100Y	INT64_C(36524)
+#define DAYS_4Y		INT64_C(1461)
+#define DAYS_1Y		INT64_C(365)
+/* Exponent digits beyond this are not accumulated (see ts_parse_number). */
+#define TS_EXP_CAP	INT64_C(1000000000)
+
+static int	ts_isdigit(char);
+static int	ts_digits(const char *, int, int *);
+static int	ts_is_leap(int64_t);
+static int	ts_month_days(int64_t, int);
+static int64_t	ts_days_from_civil(int, int, int);
+static void	ts_civil_from_days(int64_t, int64_t *, int *, int *);
+static size_t	ts_put_uint(char *, uint64_t, int);
+static int	dur_unit(const char *, size_t);
+
+static const int ts_days_before_month[12] = {
+	0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
+};
+
+/* Duration units, largest first: dur_parse requires this order. */
+static const struct dur_unitdef {
+	const char	*name;
+	uint64_t	 us;
+} dur_units[] = {
+	{ "d", (uint64_t)US_PER_DAY },
+	{ "h", (uint64_t)US_PER_HOUR },
+	{ "m", (uint64_t)US_PER_MIN },
+	{ "s", (uint64_t)US_PER_S },
+	{ "ms", (uint64_t)US_PER_MS },
+	{ "us", 1 },
+};
+#define DUR_NUNITS	((int)(sizeof(dur_units) / sizeof(dur_units[0])))
+
+static int
+ts_isdigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Exactly k ASCII digits at s into *v; 0, or -1. */
+static int
+ts_digits(const char *s, int k, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < k; i++) {
+		if (!ts_isdigit(s[i]))
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+static int
+ts_is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+ts_month_days(int64_t y, int m)
+{
+	static const int mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	return mdays[m - 1] + (m == 2 && ts_is_leap(y));
+}
+
+/* Days since 1970-01-01 of a valid date in years 1-9999. */
+static int64_t
+ts_days_from_civil(int y, int m, int d)
+{
+	int64_t py = y - 1;	/* whole years before y since 0001 */
+	int64_t days;
+
+	days = py * 365 + py / 4 - py / 100 + py / 400;
+	days += ts_days_before_month[m - 1] + (m > 2 && ts_is_leap(y));
+	days += d - 1;
+	return days - TS_EPOCH_DAYS;
+}
+
+/*
+ * Date of a day counted from 1970-01-01, for any day an int64_t of
+ * microseconds can reach (years before 1 included, with year 0 leap).
+ * Counting from 0001-01-01 splits the count into 400-year cycles, then
+ * centuries, 4-year groups and years; the last of each group is the long
+ * one, so an index of 4 only happens on its final leap day.
+ */
+static void
+ts_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t n = days + TS_EPOCH_DAYS, c400, c100, c4, c1, ml;
+
+	c400 = n / DAYS_400Y;
+	n %= DAYS_400Y;
+	if (n < 0) {
+		n += DAYS_400Y;
+		c400--;
+	}
+	c100 = n / DAYS_100Y;
+	if (c100 == 4)
+		c100 = 3;
+	n -= c100 * DAYS_100Y;
+	c4 = n / DAYS_4Y;
+	n -= c4 * DAYS_4Y;
+	c1 = n / DAYS_1Y;
+	if (c1 == 4)
+		c1 = 3;
+	n -= c1 * DAYS_1Y;
+	*y = 1 + 400 * c400 + 100 * c100 + 4 * c4 + c1;
+	for (*m = 1; n >= (ml = ts_month_days(*y, *m)); (*m)++)
+		n -= ml;
+	*d = (int)n + 1;
+}
+
+int
+ts_parse(const char *s, size_t n, int64_t *us)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, fus = 0, nfrac;
+	int zh = 0, zm = 0, zneg = 0;
+	size_t i;
+	int64_t t;
+
+	if (n < 10 || ts_digits(s, 4, &y) == -1 || s[4] != '-' ||
+	    ts_digits(s + 5, 2, &mo) == -1 || s[7] != '-' ||
+	    ts_digits(s + 8, 2, &d) == -1)
+		return -1;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > ts_month_days(y, mo))
+		return -1;
+	i = 10;
+	if (i < n) {
+		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+			return -1;
+		i++;
+		if (n - i < 5 || ts_digits(s + i, 2, &h) == -1 ||
+		    s[i + 2] != ':' || ts_digits(s + i + 3, 2, &mi) == -1)
+			return -1;
+		i += 5;
+		if (h > 23 || mi > 59)
+			return -1;
+		if (i < n && s[i] == ':') {
+			i++;
+			if (n - i < 2 || ts_digits(s + i, 2, &sec) == -1 ||
+			    sec > 60)
+				return -1;
+			i += 2;
+			if (i < n && s[i] == '.') {
+				/* Digits past the sixth are dropped: the
+				 * fraction only adds, so this is a floor. */
+				i++;
+				for (nfrac = 0; i < n && ts_isdigit(s[i]);
+				    i++, nfrac++) {
+					if (nfrac == 9)
+						return -1;
+					if (nfrac < 6)
+						fus = fus * 10 + (s[i] - '0');
+				}
+				if (nfrac == 0)
+					return -1;
+				for (; nfrac < 6; nfrac++)
+					fus *= 10;
+			}
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z'))
+			i++;
+		else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			zneg = s[i] == '-';
+			i++;
+			if (n - i < 2 || ts_digits(s + i, 2, &zh) == -1)
+				return -1;
+			i += 2;
+			if (i < n && s[i] == ':') {
+				i++;
+				if (n - i < 2 || ts_digits(s + i, 2, &zm) == -1)
+					return -1;
+				i += 2;
+			} else if (n - i >= 2 && ts_digits(s + i, 2, &zm) == 0)
+				i += 2;
+			if (zh > 15 || zm > 59)
+				return -1;
+		}
+		if (i != n)
+			return -1;
+	}
+
+	/* Local time, then back to UTC by the zone offset. */
+	t = ts_days_from_civil(y, mo, d) * US_PER_DAY + h * US_PER_HOUR +
+	    mi * US_PER_MIN + sec * US_PER_S + fus;
+	t += (zneg ? 1 : -1) * (zh * US_PER_HOUR + zm * US_PER_MIN);
+	if (t < TS_MIN_US || t > TS_MAX_US)
+		return -1;
+	*us = t;
+	return 0;
+}
+
+int
+ts_parse_number(const char *s, size_t n, enum ts_unit unit, int64_t *us)
+{
+	const char *p = s, *end = s + n, *ip, *fp = NULL;
+	int64_t ni, nf = 0, exp = 0, cut, i, acc = 0, u;
+	int neg = 0, eneg = 0, fracnz = 0, c;
+
+	switch (unit) {
+	case TS_S:
+		u = 6;
+		break;
+	case TS_MS:
+		u = 3;
+		break;
+	case TS_US:
+		u = 0;
+		break;
+	case TS_NS:
+		u = -3;
+		break;
+	default:
+		return -1;
+	}
+
+	/* RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? */
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p == end || !ts_isdigit(*p))
+		return -1;
+	ip = p;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && ts_isdigit(*p))
+			p++;
+	ni = p - ip;
+	if (p < end && *p == '.') {
+		fp = ++p;
+		while (p < end && ts_isdigit(*p))
+			p++;
+		nf = p - fp;
+		if (nf == 0)
+			return -1;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-')) {
+			eneg = *p == '-';
+			p++;
+		}
+		if (p == end || !ts_isdigit(*p))
+			return -1;
+		for (; p < end && ts_isdigit(*p); p++)
+			if (exp < TS_EXP_CAP)
+				exp = exp * 10 + (*p - '0');
+		if (eneg)
+			exp = -exp;
+	}
+	if (p != end)
+		return -1;
+
+	/*
+	 * The value in microseconds is the digit string (integer digits, then
+	 * fraction digits) times 10^(exp - nf + u): its first `cut` digits,
+	 * followed by zeros when cut is past the end, are the integer part,
+	 * and the rest only matters for the floor of a negative number.
+	 */
+	cut = ni + exp + u;
+	for (i = 0; i < ni + nf; i++) {
+		c = i < ni ? ip[i] - '0' : fp[i - ni] - '0';
+		if (i < cut) {
+			if (__builtin_mul_overflow(acc, 10, &acc) ||
+			    __builtin_add_overflow(acc, c, &acc))
+				return -1;
+		} else if (c != 0) {
+			fracnz = 1;
+			break;
+		}
+	}
+	/* A nonzero value overflows in at most 19 steps. */
+	for (i = ni + nf; acc != 0 && i < cut; i++)
+		if (__builtin_mul_overflow(acc, 10, &acc))
+			return -1;
+	if (neg)
+		acc = -acc - fracnz;
+	if (acc < TS_MIN_US || acc > TS_MAX_US)
+		return -1;
+	*us = acc;
+	return 0;
+}
+
+int
+ts_parse_unit(const char *name, enum ts_unit *unit)
+{
+	if (strcmp(name, "s") == 0)
+		*unit = TS_S;
+	else if (strcmp(name, "ms") == 0)
+		*unit = TS_MS;
+	else if (strcmp(name, "us") == 0)
+		*unit = TS_US;
+	else if (strcmp(name, "ns") == 0)
+		*unit = TS_NS;
+	else
+		return -1;
+	return 0;
+}
+
+/* v in decimal, zero-padded to at least width digits; no NUL. */
+static size_t
+ts_put_uint(char *out, uint64_t v, int width)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v != 0);
+	while (n < (size_t)width)
+		tmp[n++] = '0';
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t
+ts_format(int64_t us, char *out)
+{
+	int64_t days, rem, y, sod, sub;
+	int m, d;
+	size_t len = 0;
+
+	/* Floor division without forming days * US_PER_DAY, which can
+	 * overflow near INT64_MIN. */
+	days = us / US_PER_DAY;
+	rem = us % US_PER_DAY;
+	if (rem < 0) {
+		rem += US_PER_DAY;
+		days--;
+	}
+	ts_civil_from_days(days, &y, &m, &d);
+	sod = rem / US_PER_S;
+	sub = rem % US_PER_S;
+
+	if (y < 0)
+		out[len++] = '-';
+	len += ts_put_uint(out + len, (uint64_t)(y < 0 ? -y : y), 4);
+	out[len++] = '-';
+	len += ts_put_uint(out + len, (uint64_t)m, 2);
+	out[len++] = '-';
+	len += ts_put_uint(out + len, (uint64_t)d, 2);
+	out[len++] = 'T';
+	len += ts_put_uint(out + len, (uint64_t)(sod / 3600), 2);
+	out[len++] = ':';
+	len += ts_put_uint(out + len, (uint64_t)(sod / 60 % 60), 2);
+	out[len++] = ':';
+	len += ts_put_uint(out + len, (uint64_t)(sod % 60), 2);
+	out[len++] = '.';
+	if (sub % US_PER_MS == 0)
+		len += ts_put_uint(out + len, (uint64_t)(sub / US_PER_MS), 3);
+	else
+		len += ts_put_uint(out + len, (uint64_t)sub, 6);
+	out[len++] = 'Z';
+	out[len] = '\0';
+	return len;
+}
+
+/* Index in dur_units of the unit named by the n bytes at s, or -1. */
+static int
+dur_unit(const char *s, size_t n)
+{
+	int u;
+
+	for (u = 0; u < DUR_NUNITS; u++)
+		if (strlen(dur_units[u].name) == n &&
+		    memcmp(dur_units[u].name, s, n) == 0)
+			return u;
+	return -1;
+}
+
+int
+dur_parse(const char *s, int64_t *us)
+{
+	const char *p = s, *q;
+	uint64_t total = 0, limit = INT64_MAX, v, t;
+	int neg = 0, last = -1, u;
+
+	if (*p == '+' || *p == '-') {
+		neg = *p == '-';
+		p++;
+	}
+	if (neg)
+		limit = (uint64_t)INT64_MAX + 1;
+	if (*p == '\0')
+		return -1;
+	while (*p != '\0') {
+		if (!ts_isdigit(*p))
+			return -1;
+		for (v = 0; ts_isdigit(*p); p++)
+			if (__builtin_mul_overflow(v, 10, &v) ||
+			    __builtin_add_overflow(v, (unsigned)(*p - '0'), &v))
+				return -1;
+		for (q = p; *q >= 'a' && *q <= 'z'; q++)
+			continue;
+		u = dur_unit(p, (size_t)(q - p));
+		if (u == -1 || u <= last)
+			return -1;
+		last = u;
+		if (__builtin_mul_overflow(v, dur_units[u].us, &t) ||
+		    __builtin_add_overflow(total, t, &total) || total > limit)
+			return -1;
+		p = q;
+	}
+	if (!neg)
+		*us = (int64_t)total;
+	else if (total == (uint64_t)INT64_MAX + 1)
+		*us = INT64_MIN;
+	else
+		*us = -(int64_t)total;
+	return 0;
+}
+
+size_t
+dur_format(int64_t us, char *out)
+{
+	uint64_t m, sec, sub, v;
+	size_t len = 0;
+	int u;
+
+	if (us == 0) {
+		memcpy(out, "0s", 3);
+		return 2;
+	}
+	if (us < 0) {
+		out[len++] = '-';
+		m = -(uint64_t)us;
+	} else
+		m = (uint64_t)us;
+	/* Whole seconds as d, h, m, s terms; the rest as one ms term, or us
+	 * when it is not whole milliseconds (as ts_format's precision). */
+	sec = m / US_PER_S * US_PER_S;
+	sub = m % US_PER_S;
+	for (u = 0; dur_units[u].us >= (uint64_t)US_PER_S; u++) {
+		v = sec / dur_units[u].us;
+		if (v == 0)
+			continue;
+		sec -= v * dur_units[u].us;
+		len += ts_put_uint(out + len, v, 1);
+		memcpy(out + len, dur_units[u].name,
+		    strlen(dur_units[u].name));
+		len += strlen(dur_units[u].name);
+	}
+	if (sub != 0) {
+		if (sub % US_PER_MS == 0) {
+			len += ts_put_uint(out + len, sub / US_PER_MS, 1);
+			out[len++] = 'm';
+		} else {
+			len += ts_put_uint(out + len, sub, 1);
+			out[len++] = 'u';
+		}
+		out[len++] = 's';
+	}
+	out[len] = '\0';
+	return len;
+}
