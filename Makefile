@@ -4,6 +4,8 @@
 #   make                 build everything (installs missing Debian packages first)
 #   make test            unit tests, then every bats file under tests/ (alias: check)
 #   make asan            the whole suite again under ASan+UBSan, in build-asan/
+#   make valgrind        memcheck over the test corpus
+#   make fuzz            each libFuzzer target for FUZZ_SECONDS (default 30)
 #   make demo            the shop pipeline on a throwaway PostgreSQL
 #   make bench           the benchmarks in scripts/bench/
 #   make install         PREFIX=/usr/local DESTDIR= BINDIR= MANDIR=
@@ -62,8 +64,8 @@ MANPAGES    := $(wildcard man/*.1 man/*.7)
 # itself is quick when they are, so a fresh Debian machine needs only `make`.
 DEPS_STAMP  := $(BUILD)/.deps-ok
 
-.PHONY: all test check unit bats asan demo bench fuzz install uninstall \
-        clean lint deps
+.PHONY: all test check unit bats asan demo bench fuzz valgrind install \
+        uninstall clean lint deps
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -121,6 +123,10 @@ asan:
 
 fuzz: $(DEPS_STAMP)
 	$(Q)BUILD=$(BUILD) tests/fuzz/run $(FUZZ_SECONDS)
+
+# Memcheck over the test corpus: no memory error, no leak.
+valgrind: all $(UNIT_BINS)
+	$(Q)BUILD=$(BUILD) scripts/valgrind-check
 
 demo: all
 	$(Q)scripts/demo
