@@ -272,3 +272,25 @@ status 0'
 	run -1 python3 "$ORACLE" replay <"$BATS_TEST_TMPDIR/log"
 	assert_output --partial 'retracts a row that is not there'
 }
+
+@test "-q silences warnings, -v adds a summary" {
+	run -0 --separate-stderr cdc-unwrap -q --changelog "$FIXTURES/events.ndjson"
+	diff_expected "$FIXTURES/changelog.expected"
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr cdc-unwrap -v -a op "$FIXTURES/events.ndjson"
+	assert_equal "$stderr" "cdc-unwrap: 14 lines read, 8 rows written, 2 lines passed through"
+}
+
+@test "--on-error=skip shows the first ten bad lines, then counts" {
+	for i in $(seq 1 12); do echo '{"op":"c","after":1}'; done >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr cdc-unwrap --on-error=skip "$BATS_TEST_TMPDIR/in"
+	assert_equal "${#stderr_lines[@]}" 12
+	assert_equal "${stderr_lines[9]}" "cdc-unwrap: warning: $BATS_TEST_TMPDIR/in:10: field \"after\": not an object: 1 (line skipped)"
+	assert_equal "${stderr_lines[10]}" "cdc-unwrap: warning: further bad lines are counted, not shown"
+	assert_equal "${stderr_lines[11]}" "cdc-unwrap: warning: skipped 12 bad lines"
+}
+
+@test "a failed write is an error naming the output" {
+	run -1 --separate-stderr bash -c 'cdc-unwrap "$1" >/dev/full' _ "$FIXTURES/events.ndjson"
+	assert_equal "$stderr" "cdc-unwrap: could not write to standard output: No space left on device"
+}

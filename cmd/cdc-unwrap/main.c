@@ -91,6 +91,7 @@ static struct jname *env_names, *src_names;
 static size_t n_env_names, n_src_names;
 
 static struct jdoc doc = JDOC_INIT;
+static uint64_t nrows, npassed;		/* for the -v summary */
 static struct buf tmp = BUF_INIT, sbuf = BUF_INIT, tbuf = BUF_INIT;
 static struct field f_watermark;
 
@@ -221,6 +222,9 @@ main(int argc, char **argv)
 		lread_close(&in);
 	}
 	progress_done(&pg);
+	diag_info(1, "%llu lines read, %llu rows written, %llu lines passed "
+	    "through", (unsigned long long)pg.count,
+	    (unsigned long long)nrows, (unsigned long long)npassed);
 	jout_flush(&jout_stdout);
 	onerr_summary(&opts.onerr);
 
@@ -467,6 +471,7 @@ emit(const struct event *ev, const char *raw, size_t n, const char *kind,
 		    "\"__deleted\":false");
 	}
 	jout_raw(o, "}\n", 2);
+	nrows++;
 }
 
 static void
@@ -755,6 +760,7 @@ passthrough(struct event *ev)
 {
 	jout_raw(&jout_stdout, ev->line, ev->len);
 	jout_char(&jout_stdout, '\n');
+	npassed++;
 	/* Watermarks are where downstream stages close state: don't make
 	 * them wait for a full buffer. */
 	if (field_scan(ev->d, 0, &f_watermark) >= 0)
