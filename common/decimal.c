@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "decimal.h"
+#include "numtext.h"
 
 #define P19	((unsigned __int128)10000000000000000000ULL)
 
@@ -59,22 +60,12 @@ static const unsigned __int128 dec_pow10[DEC_MAX_DIGITS + 1] = {
 
 /* Coefficients are strictly below this in magnitude. */
 #define DEC_LIMIT	(dec_pow10[DEC_MAX_DIGITS])
-/* Exponent digits beyond this magnitude are not accumulated: any value that
- * large either fails the digit or scale limit or is zero. */
-#define DEC_EXP_CAP	INT64_C(1000000000)
 
 static unsigned __int128 dec_mag(const struct dec *);
 static void	dec_set(struct dec *, int, unsigned __int128, int);
 static int	dec_mul10(unsigned __int128 *, unsigned __int128);
 static int	dec_take(unsigned __int128 *, int *, char);
-static int	dec_isdigit(char);
 static size_t	dec_digits(unsigned __int128, char *);
-
-static int
-dec_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* |d->coef| as unsigned; well defined for every coefficient. */
 static unsigned __int128
@@ -145,47 +136,22 @@ dec_take(unsigned __int128 *mag, int *sig, char c)
 int
 dec_parse(struct dec *d, const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
 	unsigned __int128 mag = 0;
-	int64_t frac = 0, exp = 0, scale, shift;
-	int neg = 0, eneg = 0, sig = 0;
+	struct numtext t;
+	int64_t frac, exp, scale, shift;
+	int sig = 0;
+	size_t i;
 
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	if (p == end || !dec_isdigit(*p))
+	if (numtext_split(&t, s, n) != 0)
 		return -1;
-	if (*p == '0')
-		p++;
-	else
-		for (; p < end && dec_isdigit(*p); p++)
-			if (dec_take(&mag, &sig, *p) == -1)
-				return -1;
-	if (p < end && *p == '.') {
-		p++;
-		if (p == end || !dec_isdigit(*p))
+	for (i = 0; i < t.ni; i++)
+		if (dec_take(&mag, &sig, t.ip[i]) == -1)
 			return -1;
-		for (; p < end && dec_isdigit(*p); p++, frac++)
-			if (dec_take(&mag, &sig, *p) == -1)
-				return -1;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-')) {
-			eneg = *p == '-';
-			p++;
-		}
-		if (p == end || !dec_isdigit(*p))
+	for (i = 0; i < t.nf; i++)
+		if (dec_take(&mag, &sig, t.fp[i]) == -1)
 			return -1;
-		for (; p < end && dec_isdigit(*p); p++)
-			if (exp < DEC_EXP_CAP)
-				exp = exp * 10 + (*p - '0');
-		if (eneg)
-			exp = -exp;
-	}
-	if (p != end)
-		return -1;
+	frac = (int64_t)t.nf;
+	exp = t.exp;
 
 	/* As PostgreSQL: the exponent moves the point, scale stays >= 0. */
 	scale = frac - exp;
@@ -200,7 +166,7 @@ dec_parse(struct dec *d, const char *s, size_t n)
 		    mag >= DEC_LIMIT)
 			return -1;
 	}
-	dec_set(d, neg, mag, (int)scale);
+	dec_set(d, t.neg, mag, (int)scale);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "numtext.h"
 #include "tstamp.h"
 
 #define US_PER_MS	INT64_C(1000)
@@ -27,8 +28,6 @@
 #define DAYS_100Y	INT64_C(36524)
 #define DAYS_4Y		INT64_C(1461)
 #define DAYS_1Y		INT64_C(365)
-/* Exponent digits beyond this are not accumulated (see ts_parse_number). */
-#define TS_EXP_CAP	INT64_C(1000000000)
 
 static int	ts_isdigit(char);
 static int	ts_digits(const char *, int, int *);
@@ -224,9 +223,10 @@ ts_parse(const char *s, size_t n, int64_t *us)
 int
 ts_parse_number(const char *s, size_t n, enum ts_unit unit, int64_t *us)
 {
-	const char *p = s, *end = s + n, *ip, *fp = NULL;
-	int64_t ni, nf = 0, exp = 0, cut, i, acc = 0, u;
-	int neg = 0, eneg = 0, fracnz = 0, c;
+	const char *ip, *fp;
+	struct numtext nt;
+	int64_t ni, nf, exp, cut, i, acc = 0, u;
+	int fracnz = 0, c;
 
 	switch (unit) {
 	case TS_S:
@@ -245,44 +245,13 @@ ts_parse_number(const char *s, size_t n, enum ts_unit unit, int64_t *us)
 		return -1;
 	}
 
-	/* RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? */
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	if (p == end || !ts_isdigit(*p))
+	if (numtext_split(&nt, s, n) != 0)
 		return -1;
-	ip = p;
-	if (*p == '0')
-		p++;
-	else
-		while (p < end && ts_isdigit(*p))
-			p++;
-	ni = p - ip;
-	if (p < end && *p == '.') {
-		fp = ++p;
-		while (p < end && ts_isdigit(*p))
-			p++;
-		nf = p - fp;
-		if (nf == 0)
-			return -1;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-')) {
-			eneg = *p == '-';
-			p++;
-		}
-		if (p == end || !ts_isdigit(*p))
-			return -1;
-		for (; p < end && ts_isdigit(*p); p++)
-			if (exp < TS_EXP_CAP)
-				exp = exp * 10 + (*p - '0');
-		if (eneg)
-			exp = -exp;
-	}
-	if (p != end)
-		return -1;
+	ip = nt.ip;
+	fp = nt.fp;
+	ni = (int64_t)nt.ni;
+	nf = (int64_t)nt.nf;
+	exp = nt.exp;
 
 	/*
 	 * The value in microseconds is the digit string (integer digits, then
@@ -306,7 +275,7 @@ ts_parse_number(const char *s, size_t n, enum ts_unit unit, int64_t *us)
 	for (i = ni + nf; acc != 0 && i < cut; i++)
 		if (__builtin_mul_overflow(acc, 10, &acc))
 			return -1;
-	if (neg)
+	if (nt.neg)
 		acc = -acc - fracnz;
 	if (acc < TS_MIN_US || acc > TS_MAX_US)
 		return -1;
