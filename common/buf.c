@@ -23,6 +23,7 @@ buf_grow(struct buf *b, size_t n)
 		cap = cap * 2 > cap ? cap * 2 : need;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+	b->data[b->len] = '\0';	/* buf.h promises it, even before any append */
 }
 
 void

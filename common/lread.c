@@ -134,10 +134,10 @@ lread_next(struct lread *r, const char **line, size_t *len)
 			r->start += nl != NULL ? n + 1 : n;
 			r->scanned = 0;
 			r->lineno++;
+			if (n > 0 && p[n - 1] == '\r')
+				n--;	/* CRLF: the \r is not part of the line */
 			if (n > r->max_line)
 				return LREAD_TOOLONG;
-			if (n > 0 && p[n - 1] == '\r')
-				n--;
 			if (is_blank(p, n))
 				continue;
 			*line = p;
@@ -147,7 +147,7 @@ lread_next(struct lread *r, const char **line, size_t *len)
 		if (r->eof)
 			return LREAD_EOF;
 		r->scanned = avail;
-		if (avail > r->max_line) {
+		if (avail > r->max_line + 1) {	/* + 1: a \r may end it */
 			r->lineno++;
 			r->scanned = 0;
 			if (discard_line(r) != 0)

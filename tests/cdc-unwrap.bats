@@ -294,3 +294,10 @@ status 0'
 	run -1 --separate-stderr bash -c 'cdc-unwrap "$1" >/dev/full' _ "$FIXTURES/events.ndjson"
 	assert_equal "$stderr" "cdc-unwrap: could not write to standard output: No space left on device"
 }
+
+@test "--max-line counts the line without its CRLF ending" {
+	printf '{"a":1}\r\n{"a":22}\r\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr cdc-unwrap --max-line=7 "$BATS_TEST_TMPDIR/in"
+	assert_output '{"a":1}'
+	assert_equal "$stderr" "cdc-unwrap: $BATS_TEST_TMPDIR/in:2: line longer than --max-line (7 bytes)"
+}
