@@ -93,11 +93,13 @@ value:
 		p = skip_ws(p, end);
 	if (p == end)
 		return fail(d, p, "unexpected end of input, expected a value");
+	/* As jansson, a value of any type inside 2048 containers is too
+	 * deep: depth counts values, not only containers. */
+	if (depth == JSCAN_MAX_DEPTH)
+		return fail(d, p, "nesting deeper than 2048 levels");
 	switch (*p) {
 	case '{':
 	case '[':
-		if (depth == JSCAN_MAX_DEPTH)
-			return fail(d, p, "nesting deeper than 2048 levels");
 		t = newtok(d, *p == '{' ? J_OBJECT : J_ARRAY, p);
 		stack[depth++] = t;
 		p = skip_ws(p + 1, end);

@@ -28,7 +28,8 @@
 
 #include "buf.h"
 
-/* Deepest nesting of arrays and objects accepted (jansson's limit too). */
+/* Values nested inside this many arrays and objects are refused, as by
+ * jansson: 2048 levels of containers are fine when the innermost is empty. */
 #define JSCAN_MAX_DEPTH	2048
 
 enum jtype {
