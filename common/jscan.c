@@ -74,12 +74,17 @@ newtok(struct jdoc *d, enum jtype type, const unsigned char *at)
 int
 jscan_parse(struct jdoc *d, const char *text, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	const unsigned char *p = s, *end = s + len;
+	const unsigned char *s, *p, *end;
 	uint32_t stack[JSCAN_MAX_DEPTH];
 	uint32_t t, top;
 	int depth = 0;
 
+	if (text == NULL) {	/* an empty text may come without a buffer */
+		text = "";
+		len = 0;
+	}
+	s = p = (const unsigned char *)text;
+	end = s + len;
 	d->text = text;
 	d->len = len;
 	d->ntok = 0;

@@ -71,7 +71,8 @@ struct jdoc {
 #define JDOC_INIT { NULL, 0, NULL, 0, 0, NULL, 0 }
 
 /*
- * Scan text[0..len) as one JSON value, surrounded by optional whitespace.
+ * Scan text[0..len) as one JSON value, surrounded by optional whitespace
+ * (text may be NULL when len is 0: that is the empty text, an error).
  * Returns 0 and fills the tape, or -1 with d->err and d->err_off set. The
  * text must stay alive and unchanged while tokens are used.
  */
