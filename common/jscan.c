@@ -19,8 +19,9 @@
 
 static int	 fail(struct jdoc *, const unsigned char *, const char *);
 static void	 grow(struct jdoc *);
-static const unsigned char *scan_string(struct jdoc *, uint32_t,
-		    const unsigned char *, const unsigned char *);
+static const unsigned char *scan_string_slow(struct jdoc *, uint32_t,
+		    const unsigned char *, const unsigned char *,
+		    const unsigned char *);
 static const unsigned char *scan_number(struct jdoc *, uint32_t,
 		    const unsigned char *, const unsigned char *);
 static size_t	 utf8_len(const unsigned char *, const unsigned char *);
@@ -69,6 +70,67 @@ newtok(struct jdoc *d, enum jtype type, const unsigned char *at)
 	t->flags = 0;
 	t->pad_ = 0;
 	return d->ntok++;
+}
+
+/* Runs of digits, 8 at a time: a word is all digits when every byte has
+ * high nibble 3 and stays below 0x40 after adding 6. */
+static inline const unsigned char *
+skip_digits(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ULL;
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (((w & hi) | (((w + 0x0606060606060606ULL) & hi) >> 4)) !=
+		    0x3333333333333333ULL)
+			break;
+		p += 8;
+	}
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/*
+ * Scan a string body starting after the opening quote; returns the position
+ * after the closing quote, or NULL after fail(). The common case, a string
+ * with no escape, control or non-ASCII byte that ends in the same 16-byte
+ * block as its first special byte, stays inline; the rest goes to
+ * scan_string_slow.
+ */
+static inline const unsigned char *
+scan_string(struct jdoc *d, uint32_t t, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *q = p - 1;
+
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(' ');
+
+	/* Signed compare: bytes >= 0x80 are negative, so "< ' '" catches
+	 * control and non-ASCII bytes in one test. */
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		__m128i m = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+		    _mm_cmplt_epi8(v, space));
+		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+		if (mask != 0) {
+			p += __builtin_ctz(mask);
+			if (*p == '"') {
+				d->tok[t].len = (uint32_t)(p + 1 - q);
+				return p + 1;
+			}
+			break;
+		}
+		p += 16;
+	}
+#endif
+	return scan_string_slow(d, t, q, p, end);
 }
 
 int
@@ -194,15 +256,12 @@ key:
 	goto value;
 }
 
-/*
- * Scan a string body starting after the opening quote; returns the position
- * after the closing quote, or NULL after fail().
- */
+/* The general string loop: escapes, UTF-8, control bytes, line ends. q is
+ * the opening quote, p where scanning resumes. */
 static const unsigned char *
-scan_string(struct jdoc *d, uint32_t t, const unsigned char *p,
-    const unsigned char *end)
+scan_string_slow(struct jdoc *d, uint32_t t, const unsigned char *q,
+    const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *q = p - 1;
 	unsigned cp, lo;
 	size_t n;
 
@@ -294,17 +353,14 @@ scan_number(struct jdoc *d, uint32_t t, const unsigned char *p,
 		p++;
 		if (p < end && *p >= '0' && *p <= '9')
 			return fail(d, q, "leading zero in number"), NULL;
-	} else {
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
+	} else
+		p = skip_digits(p, end);
 	if (p < end && *p == '.') {
 		flags &= (uint8_t)~JT_INT;
 		p++;
 		if (p == end || *p < '0' || *p > '9')
 			return fail(d, q, "invalid number"), NULL;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
+		p = skip_digits(p, end);
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		flags &= (uint8_t)~JT_INT;
@@ -535,11 +591,14 @@ void
 jscan_members(const struct jdoc *d, int t, const struct jname *names,
     size_t n, int *out)
 {
+	uint64_t lens = 0;	/* bit l: some name has length l (63: >= 63) */
 	uint32_t k, end;
 	size_t i, klen;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		out[i] = -1;
+		lens |= 1ULL << (names[i].len < 63 ? names[i].len : 63);
+	}
 	if (jscan_type(d, t) != J_OBJECT)
 		return;
 	end = d->tok[t].next;
@@ -555,6 +614,8 @@ jscan_members(const struct jdoc *d, int t, const struct jname *names,
 					out[i] = (int)k + 1;
 			continue;
 		}
+		if ((lens >> (klen < 63 ? klen : 63) & 1) == 0)
+			continue;	/* no name this long */
 		/* Length, then first byte, then the rest: most pairs differ
 		 * in the first two tests. */
 		for (i = 0; i < n; i++)
