@@ -26,7 +26,6 @@ static const char all_bytes_b64[] =
     "tLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g"
     "4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w==";
 
-static uint64_t	rng_next(void);
 static int	dec_value(char);
 static long	b64_decode(const char *, size_t, unsigned char *);
 static int	round_trip(const unsigned char *, size_t);
@@ -36,19 +35,6 @@ static void	test_all_bytes(void);
 static void	test_single_bytes(void);
 static void	test_random(void);
 
-static uint64_t rng_state = UINT64_C(0x0123456789abcdef);
-
-/* splitmix64: a fixed sequence, so failures reproduce. */
-static uint64_t
-rng_next(void)
-{
-	uint64_t z;
-
-	z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static int
 dec_value(char c)
@@ -300,7 +286,7 @@ test_random(void)
 	/* n == 0 is checked in test_rfc_vectors */
 	for (n = 1; n <= 1000; n++) {
 		for (i = 0; i < n; i++)
-			data[i] = (unsigned char)rng_next();
+			data[i] = (unsigned char)unit_rand();
 		if (!round_trip(data, n))
 			bad++;
 	}
@@ -308,7 +294,7 @@ test_random(void)
 
 	/* Large inputs of each remainder modulo 3. */
 	for (i = 0; i < big + 2; i++)
-		data[i] = (unsigned char)(rng_next() >> 7);
+		data[i] = (unsigned char)(unit_rand() >> 7);
 	CHECK(round_trip(data, big));
 	CHECK(round_trip(data, big + 1));
 	CHECK(round_trip(data, big + 2));
@@ -332,6 +318,7 @@ int
 main(void)
 {
 	UNIT_NAME("test_base64");
+	unit_rng_state = UINT64_C(0x0123456789abcdef);
 	test_rfc_vectors();
 	test_append();
 	test_all_bytes();

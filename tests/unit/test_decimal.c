@@ -44,7 +44,6 @@ struct div_case {
 	const char	*want;	/* NULL: the operation must fail */
 };
 
-static uint64_t	rng_next(void);
 static uint64_t	rng_below(uint64_t);
 static struct dec num(const char *);
 static const char *fmt(const struct dec *);
@@ -81,24 +80,11 @@ static void	test_random_add_sub_cmp(void);
 static void	test_random_div_small(void);
 static void	test_random_div_big(void);
 
-static uint64_t rng_state = UINT64_C(0x243f6a8885a308d3);
-
-/* splitmix64: a fixed sequence, so failures reproduce. */
-static uint64_t
-rng_next(void)
-{
-	uint64_t z;
-
-	z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static uint64_t
 rng_below(uint64_t n)
 {
-	return rng_next() % n;
+	return unit_rand() % n;
 }
 
 /* A decimal that the test knows to be valid. */
@@ -1209,6 +1195,7 @@ int
 main(void)
 {
 	UNIT_NAME("test_decimal");
+	unit_rng_state = UINT64_C(0x243f6a8885a308d3);
 	test_parse_format();
 	test_parse_length();
 	test_format_struct();

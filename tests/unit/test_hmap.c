@@ -30,7 +30,6 @@ struct ref {
 	uint64_t	 clock;
 };
 
-static uint64_t	rng_next(void);
 static size_t	key_of(int, unsigned char *);
 static void	count_free(void *);
 static void	*intval(int);
@@ -47,21 +46,8 @@ static void	test_wraparound(void);
 static void	test_hash(void);
 static void	test_random(void);
 
-static uint64_t rng_state = UINT64_C(0x5eed5eed5eed5eed);
 static int freed_count;
 static char pool[1 << 17];	/* values are addresses in here */
-
-/* splitmix64: a fixed sequence, so failures reproduce. */
-static uint64_t
-rng_next(void)
-{
-	uint64_t z;
-
-	z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static void *
 intval(int i)
@@ -613,7 +599,7 @@ test_random(void)
 	int vcount = 0;
 
 	for (op = 0; op < NOPS; op++) {
-		uint64_t x = rng_next();
+		uint64_t x = unit_rand();
 		int kind = (int)(x % 100);
 
 		/*
@@ -674,6 +660,7 @@ int
 main(void)
 {
 	UNIT_NAME("test_hmap");
+	unit_rng_state = UINT64_C(0x5eed5eed5eed5eed);
 	test_empty();
 	test_basic();
 	test_binary_keys();

@@ -26,7 +26,6 @@
 #include "tstamp.h"
 #include "unit.h"
 
-static uint64_t	rng_next(void);
 static void	setup(void);
 static void	teardown(void);
 static void	out_begin(void);
@@ -57,7 +56,6 @@ static void	child_epipe_cb_other(void);
 static void	test_errors(void);
 static void	test_broken_pipe(void);
 
-static uint64_t rng_state = UINT64_C(0x6a09e667f3bcc908);
 static char tmpdir[256];
 static char outpath[300];
 static int out_fd = -1;
@@ -66,18 +64,6 @@ static struct jout child_o;	/* static so exit-time leak checks see it */
 static struct buf got, want;
 static int cb_calls;
 static struct jout *cb_arg;
-
-/* splitmix64: a fixed sequence, so failures reproduce. */
-static uint64_t
-rng_next(void)
-{
-	uint64_t z;
-
-	z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static void
 setup(void)
@@ -415,9 +401,9 @@ test_str_random(void)
 
 	out_begin();
 	for (i = 0; i < 3000; i++) {
-		len = (size_t)(rng_next() % sizeof(s));
+		len = (size_t)(unit_rand() % sizeof(s));
 		for (k = 0; k < len; k++) {
-			x = rng_next();
+			x = unit_rand();
 			if (x % 8 == 0)
 				s[k] = special[(x >> 8) % sizeof(special)];
 			else if (x % 8 == 1)
@@ -864,6 +850,7 @@ int
 main(void)
 {
 	UNIT_NAME("test_jout");
+	unit_rng_state = UINT64_C(0x6a09e667f3bcc908);
 	setup();
 	test_str_basic();
 	test_str_controls();

@@ -35,7 +35,6 @@ struct format_case {
 	const char	*text;
 };
 
-static uint64_t	rng_next(void);
 static int	parse(const char *, int64_t *);
 static int	parse_num(const char *, enum ts_unit, int64_t *);
 static void	test_parse_ok(void);
@@ -50,19 +49,6 @@ static void	test_dur_parse(void);
 static void	test_dur_format(void);
 static void	test_dur_round_trip(void);
 
-static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
-
-/* splitmix64: a fixed sequence, so failures reproduce. */
-static uint64_t
-rng_next(void)
-{
-	uint64_t z;
-
-	z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static int
 parse(const char *s, int64_t *us)
@@ -377,7 +363,7 @@ test_round_trip(void)
 
 	/* Random instants over the whole range, half of them whole ms. */
 	for (i = 0; i < 200000; i++) {
-		v = MIN_US + (int64_t)(rng_next() %
+		v = MIN_US + (int64_t)(unit_rand() %
 		    (uint64_t)(MAX_US - MIN_US + 1));
 		if (i % 2 == 0)
 			v -= ((v % 1000) + 1000) % 1000;
@@ -662,16 +648,16 @@ test_dur_round_trip(void)
 	for (i = 0; i < 200000; i++) {
 		switch (i % 3) {
 		case 0:		/* anything */
-			v = (int64_t)rng_next();
+			v = (int64_t)unit_rand();
 			break;
 		case 1:		/* a multiple of some unit, any sign */
-			v = (int64_t)(rng_next() % 1000000) *
-			    (int64_t)scales[rng_next() % 6];
-			if (rng_next() % 2 == 0)
+			v = (int64_t)(unit_rand() % 1000000) *
+			    (int64_t)scales[unit_rand() % 6];
+			if (unit_rand() % 2 == 0)
 				v = -v;
 			break;
 		default:	/* small */
-			v = (int64_t)(rng_next() % 20000001) - 10000000;
+			v = (int64_t)(unit_rand() % 20000001) - 10000000;
 			break;
 		}
 		if (dur_format(v, out) >= DUR_STRLEN && bad++ == 0)
@@ -687,6 +673,7 @@ int
 main(void)
 {
 	UNIT_NAME("test_tstamp");
+	unit_rng_state = UINT64_C(0x9e3779b97f4a7c15);
 	test_parse_ok();
 	test_parse_bad();
 	test_parse_length();

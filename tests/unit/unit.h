@@ -10,6 +10,7 @@
 #define CDC_UNIT_H
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,23 @@ static const char *unit_name = "unit";
 	    fprintf(stderr, "%s:%d: %s: got \"%.*s\", want \"%s\"\n", \
 		__FILE__, __LINE__, #got, (int)gl_, g_, w_); } \
 } while (0)
+
+/*
+ * A fixed pseudo-random sequence (splitmix64), so a failing randomized case
+ * reproduces on every run. Set unit_rng_state to start another sequence.
+ */
+static uint64_t unit_rng_state = UINT64_C(0x9e3779b97f4a7c15);
+
+static inline uint64_t
+unit_rand(void)
+{
+	uint64_t z;
+
+	z = (unit_rng_state += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
 
 static inline int
 unit_report(void)
