@@ -93,7 +93,7 @@ $(BUILD)/bin/%: $(BUILD)/libcommon.a
 $(foreach t,$(TOOLS),$(eval $(BUILD)/bin/$(t): \
 	$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cmd/$(t)/*.c))))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libcommon.a
+$(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcommon.a
 	$(QE) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \

@@ -7,13 +7,13 @@
  * unescape to valid UTF-8 that jscan_str_eq recognises, every number must
  * survive jscan_i64 and agree with strtoll, and lookups must find the last
  * occurrence of each key. Validity must agree with jansson, and values too
- * when both accept, with the same tolerated differences as
- * tests/unit/test_jscan_diff.c: numbers jansson cannot represent, keys with
- * U+0000, and the NUL byte jansson drops after a number or literal. Any
- * violation aborts, so the fuzzer keeps the input.
+ * when both accept, save for jansson's departures from RFC 8259 (numbers it
+ * cannot represent, keys with U+0000, the NUL byte it drops after a number
+ * or literal): tests/unit/jscan_oracle.h holds those checks, shared with
+ * tests/unit/test_jscan_diff.c. Any violation aborts, so the fuzzer keeps
+ * the input.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,25 +22,19 @@
 #include <jansson.h>
 
 #include "buf.h"
-#include "diag.h"
 #include "jscan.h"
-
-#define JFLAGS		(JSON_DECODE_ANY | JSON_ALLOW_NUL)
+#include "jscan_oracle.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	require(int, const char *, int);
-static const char *number_text(const struct jdoc *, int);
+static void	agree(const char *);
 static void	check_tape(const struct jdoc *);
 static void	check_token(const struct jdoc *, int);
 static void	check_container(const struct jdoc *, int);
-static int	same_value(const struct jdoc *, int, json_t *);
-static enum jtype first_unrep(const struct jdoc *, int, const char **);
-static void	check_refusal(const struct jdoc *, const char *);
-static void	check_dropped_nul(const char *, size_t, json_t *);
 
 static struct jdoc doc = JDOC_INIT;
-static struct buf sbuf, kbuf, nbuf, reduced, allkeys;
+static struct buf sbuf;
 
 static void
 require(int ok, const char *what, int t)
@@ -51,16 +45,14 @@ require(int ok, const char *what, int t)
 	abort();
 }
 
-static const char *
-number_text(const struct jdoc *d, int t)
+/* why is what a jscan_oracle.h check found wrong, or NULL. */
+static void
+agree(const char *why)
 {
-	const char *p;
-	size_t n;
-
-	p = jscan_raw(d, t, &n);
-	buf_reset(&nbuf);
-	buf_append(&nbuf, p, n);
-	return nbuf.data;
+	if (why == NULL)
+		return;
+	fprintf(stderr, "fuzz_jscan: %s\n", why);
+	abort();
 }
 
 /* The tape as a whole: one root spanning all tokens, tokens in text order,
@@ -155,7 +147,7 @@ check_token(const struct jdoc *d, int t)
 			    "jscan_str_eq on a prefix", t);
 		break;
 	case J_NUMBER:
-		s = number_text(d, t);
+		s = oracle_number_text(d, t);
 		require((s[0] == '-') == ((d->tok[t].flags & JT_NEG) != 0),
 		    "JT_NEG", t);
 		require((strpbrk(s, ".eE") == NULL) ==
@@ -191,9 +183,8 @@ check_token(const struct jdoc *d, int t)
 static void
 check_container(const struct jdoc *d, int t)
 {
-	struct jname *names;
-	size_t i, n, cnt, *off;
-	int *out, c, v, obj;
+	size_t n, cnt;
+	int c, obj;
 
 	obj = jscan_type(d, t) == J_OBJECT;
 	cnt = 0;
@@ -202,201 +193,10 @@ check_container(const struct jdoc *d, int t)
 		cnt++;
 	n = jscan_count(d, t);
 	require(cnt == n, "jscan_count", t);
-	if (!obj) {
+	if (obj)
+		agree(oracle_members(d, t));
+	else
 		require(jscan_member(d, t, "", 0) == -1, "member of array", t);
-		return;
-	}
-	names = xmalloc((n + 1) * sizeof(*names));
-	off = xmalloc((n + 1) * sizeof(*off));
-	out = xmalloc((n + 1) * sizeof(*out));
-	buf_reset(&allkeys);
-	buf_grow(&allkeys, 1);
-	for (i = 0, c = jscan_child(d, t); c >= 0 && i < n;
-	    c = jscan_after(d, t, c + 1), i++) {
-		off[i] = allkeys.len;
-		require(jscan_str_append(d, c, &allkeys) == 0, "append key",
-		    c);
-		names[i].len = allkeys.len - off[i];
-	}
-	off[n] = allkeys.len;
-	buf_append(&allkeys, "\x01" "absent", 7);
-	names[n].len = 7;
-	for (i = 0; i <= n; i++)
-		names[i].name = allkeys.data + off[i];
-	jscan_members(d, t, names, n + 1, out);
-	for (i = 0, c = jscan_child(d, t); i < n;
-	    c = jscan_after(d, t, c + 1), i++) {
-		v = jscan_member(d, t, names[i].name, names[i].len);
-		require(v >= c + 1 && jscan_str_eq(d, v - 1, names[i].name,
-		    names[i].len), "jscan_member misses the last occurrence",
-		    c);
-		require(out[i] == v, "jscan_members differs", c);
-	}
-	require(out[n] == -1 && jscan_member(d, t, names[n].name,
-	    names[n].len) == -1, "absent name found", t);
-	free(names);
-	free(off);
-	free(out);
-}
-
-/* Token t against jansson's value j; 0 on any difference. */
-static int
-same_value(const struct jdoc *d, int t, json_t *j)
-{
-	const char *p, *s;
-	size_t n, i;
-	double dv, jr;
-	json_t *jv;
-	int c, v;
-
-	if (j == NULL)
-		return 0;
-	switch (jscan_type(d, t)) {
-	case J_OBJECT:
-		if (!json_is_object(j))
-			return 0;
-		n = 0;
-		for (c = jscan_child(d, t); c >= 0;
-		    c = jscan_after(d, t, c + 1)) {
-			jscan_str(d, c, &kbuf, &p, &i);
-			if ((v = jscan_member(d, t, p, i)) != c + 1)
-				continue;
-			n++;
-			if ((jv = json_object_getn(j, p, i)) == NULL ||
-			    !same_value(d, v, jv))
-				return 0;
-		}
-		return n == json_object_size(j);
-	case J_ARRAY:
-		if (!json_is_array(j) || jscan_count(d, t) !=
-		    json_array_size(j))
-			return 0;
-		for (i = 0, c = jscan_child(d, t); c >= 0;
-		    c = jscan_after(d, t, c), i++)
-			if (!same_value(d, c, json_array_get(j, i)))
-				return 0;
-		return 1;
-	case J_STRING:
-		return json_is_string(j) && jscan_str(d, t, &sbuf, &p, &n) ==
-		    0 && n == json_string_length(j) &&
-		    memcmp(p, json_string_value(j), n) == 0;
-	case J_NUMBER:
-		s = number_text(d, t);
-		if (d->tok[t].flags & JT_INT)
-			return json_is_integer(j) &&
-			    strtoll(s, NULL, 10) == json_integer_value(j);
-		if (!json_is_real(j))
-			return 0;
-		dv = strtod(s, NULL);
-		jr = json_real_value(j);
-		return memcmp(&dv, &jr, sizeof(dv)) == 0;
-	case J_TRUE:
-		return json_is_true(j);
-	case J_FALSE:
-		return json_is_false(j);
-	case J_NULL:
-		return json_is_null(j);
-	default:
-		return 0;
-	}
-}
-
-/*
- * The first thing in document order that jansson cannot load: a key with
- * U+0000 (J_STRING) or a number outside long long or double (J_NUMBER,
- * *msg set to jansson's message), else J_NONE.
- */
-static enum jtype
-first_unrep(const struct jdoc *d, int t, const char **msg)
-{
-	enum jtype u;
-	const char *p, *s;
-	size_t n;
-	double dv;
-	int c;
-
-	switch (jscan_type(d, t)) {
-	case J_OBJECT:
-		for (c = jscan_child(d, t); c >= 0;
-		    c = jscan_after(d, t, c + 1)) {
-			jscan_str(d, c, &kbuf, &p, &n);
-			if (memchr(p, '\0', n) != NULL) {
-				*msg = "NUL byte in object key not supported";
-				return J_STRING;
-			}
-			if ((u = first_unrep(d, c + 1, msg)) != J_NONE)
-				return u;
-		}
-		return J_NONE;
-	case J_ARRAY:
-		for (c = jscan_child(d, t); c >= 0; c = jscan_after(d, t, c))
-			if ((u = first_unrep(d, c, msg)) != J_NONE)
-				return u;
-		return J_NONE;
-	case J_NUMBER:
-		s = number_text(d, t);
-		errno = 0;
-		if (d->tok[t].flags & JT_INT) {
-			(void)strtoll(s, NULL, 10);
-			if (errno == ERANGE) {
-				*msg = s[0] == '-' ?
-				    "too big negative integer" :
-				    "too big integer";
-				return J_NUMBER;
-			}
-		} else {
-			dv = strtod(s, NULL);
-			if (errno == ERANGE && isinf(dv)) {
-				*msg = "real number overflow";
-				return J_NUMBER;
-			}
-		}
-		return J_NONE;
-	default:
-		return J_NONE;
-	}
-}
-
-/* jscan accepted what jansson refused: only for what jansson cannot
- * represent, with the matching message. */
-static void
-check_refusal(const struct jdoc *d, const char *jerr)
-{
-	const char *msg = NULL;
-	size_t n;
-
-	require(first_unrep(d, 0, &msg) != J_NONE,
-	    "jansson refuses a document jscan accepts", 0);
-	n = strlen(msg);
-	require(strncmp(jerr, msg, n) == 0 && (jerr[n] == '\0' ||
-	    jerr[n] == ' '), "jansson refuses for another reason", 0);
-}
-
-/* jansson accepted what jscan rejected: only a NUL byte right after a
- * number or literal, which jansson drops. */
-static void
-check_dropped_nul(const char *text, size_t len, json_t *j)
-{
-	const struct jtok *last;
-	size_t off;
-
-	buf_reset(&reduced);
-	buf_append(&reduced, text, len);
-	do {
-		off = doc.err_off;
-		require(off < reduced.len && reduced.data[off] == '\0' &&
-		    doc.ntok > 0, "jansson accepts a document jscan rejects",
-		    -1);
-		last = &doc.tok[doc.ntok - 1];
-		require((last->type == J_NUMBER || last->type == J_TRUE ||
-		    last->type == J_FALSE || last->type == J_NULL) &&
-		    last->start + last->len == off,
-		    "jansson accepts a NUL that is not after a token", -1);
-		memmove(reduced.data + off, reduced.data + off + 1,
-		    reduced.len - off - 1);
-		reduced.len--;
-	} while (jscan_parse(&doc, reduced.data, reduced.len) != 0);
-	require(same_value(&doc, 0, j), "values differ without the NUL", 0);
 }
 
 int
@@ -414,14 +214,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(js == -1 && doc.err != NULL && doc.err_off <= size,
 		    "bad failure report", -1);
 	}
-	j = json_loadb(text, size, JFLAGS, &err);
+	j = json_loadb(text, size, ORACLE_JFLAGS, &err);
 	if (js == 0 && j != NULL)
-		require(same_value(&doc, 0, j), "values differ from jansson",
-		    0);
+		agree(oracle_same_value(&doc, 0, j));
 	else if (js == 0)
-		check_refusal(&doc, err.text);
+		agree(oracle_refusal(&doc, err.text, NULL));
 	else if (j != NULL)
-		check_dropped_nul(text, size, j);
+		agree(oracle_dropped_nul(&doc, text, size, j));
 	json_decref(j);
 	return 0;
 }
