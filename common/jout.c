@@ -44,11 +44,26 @@ jout_init(struct jout *o, int fd, const char *name)
 }
 
 void
+jout_init_mem(struct jout *o)
+{
+	jout_init(o, -1, "memory");
+	o->cap = 4096;
+	o->buf = xrealloc(o->buf, o->cap);
+}
+
+void
 jout_flush(struct jout *o)
 {
 	size_t off = 0;
 	ssize_t n;
 
+	if (o->fd < 0) {		/* memory: make room instead */
+		if (o->len == o->cap) {
+			o->cap *= 2;
+			o->buf = xrealloc(o->buf, o->cap);
+		}
+		return;
+	}
 	if (o->broken) {
 		o->len = 0;
 		return;
@@ -83,6 +98,7 @@ jout_close(struct jout *o)
 	free(o->buf);
 	o->buf = NULL;
 	o->cap = 0;
+	o->len = 0;
 	if (o->fd > STDERR_FILENO && close(o->fd) != 0)
 		diag_err(EXIT_DATA, "could not close \"%s\"", o->name);
 }

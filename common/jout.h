@@ -40,6 +40,9 @@ extern struct jout jout_stdout;
 void	jout_init_stdout(void);
 
 void	jout_init(struct jout *o, int fd, const char *name);
+/* An output that stays in memory (fd -1): the buffer grows instead of being
+ * written; read o->buf[0..o->len), empty it with o->len = 0. */
+void	jout_init_mem(struct jout *o);
 /* Write everything buffered. Fatal on error (see above). */
 void	jout_flush(struct jout *o);
 /* Flush and release the buffer; closes fd when it is not 0-2. Fatal on a
