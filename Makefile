@@ -93,11 +93,12 @@ $(BUILD)/bin/%: $(BUILD)/libcommon.a
 $(foreach t,$(TOOLS),$(eval $(BUILD)/bin/$(t): \
 	$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cmd/$(t)/*.c))))
 
-$(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcommon.a
+# -MMD here too: a unit test may include a tool's own source file.
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcommon.a
 	$(QE) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
-		$(BUILD)/libcommon.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -MF $@.d $(ALL_LDFLAGS) \
+		-o $@ $< $(BUILD)/libcommon.a $(LIBS)
 
 # Flags are part of the build: a change of WERROR, SANITIZE or CFLAGS rebuilds.
 FLAGS_FILE  := $(BUILD)/.flags
@@ -114,7 +115,7 @@ test check: all $(UNIT_BINS)
 unit: $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) scripts/run-tests --unit-only
 
-bats: all
+bats: all $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) scripts/run-tests --bats-only
 
 # The whole suite again with AddressSanitizer and UBSan, in its own tree.
@@ -152,4 +153,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(COMMON_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(COMMON_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BINS:=.d)
