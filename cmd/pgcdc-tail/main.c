@@ -1,10 +1,672 @@
 /*
- * pgcdc-tail: stream PostgreSQL row changes as change events. Not implemented yet.
+ * pgcdc-tail: stream row changes from PostgreSQL logical replication
+ * (the built-in pgoutput plugin) as Debezium-shaped change events, one JSON
+ * object per line.
+ *
+ * Delivery is at-least-once (DESIGN.md section 8): a position is confirmed
+ * to the server only once every event up to it was written to standard
+ * output, i.e. the end LSN of the last transaction fully written. A rerun
+ * after a failure repeats events, never skips them.
  */
-#include "stub.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "diag.h"
+#include "jout.h"
+#include "opts.h"
+#include "pgval.h"
+#include "snapshot.h"
+#include "stream.h"
+#include "tstamp.h"
+
+#define SHORTOPTS	"?E:S:U:VWd:h:p:qs:vw"
+
+enum {
+	OPT_PUBLICATION = OPT_TOOL, OPT_CREATE_SLOT, OPT_CREATE_PUB,
+	OPT_TABLES, OPT_DROP_SLOT, OPT_NO_ACK, OPT_ACK, OPT_LSN_FILE,
+	OPT_SNAPSHOT, OPT_NUMERIC
+};
+
+static const struct option longopts[] = {
+	{ "dbname",		required_argument, NULL, 'd' },
+	{ "host",		required_argument, NULL, 'h' },
+	{ "port",		required_argument, NULL, 'p' },
+	{ "username",		required_argument, NULL, 'U' },
+	{ "no-password",	no_argument,	   NULL, 'w' },
+	{ "password",		no_argument,	   NULL, 'W' },
+	{ "slot",		required_argument, NULL, 'S' },
+	{ "publication",	required_argument, NULL, OPT_PUBLICATION },
+	{ "create-slot",	no_argument,	   NULL, OPT_CREATE_SLOT },
+	{ "create-publication",	no_argument,	   NULL, OPT_CREATE_PUB },
+	{ "tables",		required_argument, NULL, OPT_TABLES },
+	{ "drop-slot",		no_argument,	   NULL, OPT_DROP_SLOT },
+	{ "endpos",		required_argument, NULL, 'E' },
+	{ "no-ack",		no_argument,	   NULL, OPT_NO_ACK },
+	{ "ack",		required_argument, NULL, OPT_ACK },
+	{ "lsn-file",		required_argument, NULL, OPT_LSN_FILE },
+	{ "snapshot",		required_argument, NULL, OPT_SNAPSHOT },
+	{ "status-interval",	required_argument, NULL, 's' },
+	{ "numeric",		required_argument, NULL, OPT_NUMERIC },
+	OPTS_COMMON_LONG,
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct {
+	struct conn_opts conn;
+	const char	*slot;
+	const char	*publication;
+	const char	*tables;
+	const char	*endpos_arg;
+	const char	*ack_arg;
+	const char	*lsn_file;
+	int		 create_slot;
+	int		 create_pub;
+	int		 drop_slot;
+	int		 no_ack;
+	int		 snapshot;	/* --snapshot initial */
+	int		 pgval_flags;
+	int64_t		 status_us;
+} conf;
+
+static volatile sig_atomic_t stop_requested;
+static int output_broken;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"%s streams row changes from PostgreSQL logical replication\n"
+"(pgoutput) as Debezium-shaped change events, one JSON object per line.\n"
+"\n"
+"usage: %s [-qvwW] -S SLOT [-d CONNINFO] [-h HOST] [-p PORT] [-U USER]\n"
+"       [--publication=NAME] [--create-slot] [--create-publication]\n"
+"       [--tables=LIST] [-E LSN|now] [--no-ack] [--lsn-file=FILE]\n"
+"       [--snapshot=initial|never] [-s INTERVAL] [--numeric=number|string]\n"
+"       %s -S SLOT --drop-slot | --ack=LSN [connection options]\n"
+"\n"
+"Connection (as pg_recvlogical; PG* variables and .pgpass apply):\n"
+"  -d, --dbname=CONNINFO      database name, conninfo string or URI\n"
+"  -h, --host=HOST            server host or socket directory\n"
+"  -p, --port=PORT            server port\n"
+"  -U, --username=USER        user name\n"
+"  -w, --no-password          never prompt for a password\n"
+"  -W, --password             prompt for a password\n"
+"\n"
+"Slot and publication:\n"
+"  -S, --slot=SLOT            logical replication slot (required)\n"
+"      --publication=NAME     publication to stream (required to stream)\n"
+"      --create-slot          create the slot if missing (then snapshot)\n"
+"      --create-publication   create the publication if missing: for\n"
+"                             --tables, or FOR ALL TABLES\n"
+"      --tables=LIST          tables of a created publication (a,s.b)\n"
+"      --drop-slot            drop the slot and exit\n"
+"      --snapshot=initial|never  copy every published table first when\n"
+"                             the slot is created (default initial)\n"
+"\n"
+"Position and acknowledgement:\n"
+"  -E, --endpos=LSN|now       stop once this position is reached (exit 0)\n"
+"      --no-ack               confirm nothing; report the last LSN written\n"
+"      --lsn-file=FILE        write that LSN to FILE instead of stderr\n"
+"      --ack=LSN              confirm LSN on the slot and exit\n"
+"  -s, --status-interval=DUR  status updates to the server (default 10s)\n"
+"\n"
+"Values:\n"
+"      --numeric=number|string  numeric as JSON numbers (exact digits,\n"
+"                             default) or strings\n"
+"\n"
+OPTS_COMMON_HELP
+"\n"
+"Exit status: 0 success (also SIGINT/SIGTERM and --endpos), 1 server,\n"
+"connection or output error, 2 usage error.\n",
+	    diag_progname, diag_progname, diag_progname);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void
+on_broken_pipe(struct jout *o)
+{
+	(void)o;
+	output_broken = 1;
+	stop_requested = 1;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)v;
+		v >>= 8;
+	}
+}
+
+static uint64_t
+take64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+enum { LOOP_DONE, LOOP_LOST };
+
+static char *lost_reason;
+
+/* The connection broke: note why, for the retry warning or the error. */
+static int
+lost(PGconn *c, const char *what)
+{
+	char *msg = conn_one_line(PQerrorMessage(c));
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%s%s%s", what, msg[0] != '\0' ? ": " : "", msg);
+	free(msg);
+	free(lost_reason);
+	lost_reason = b.data;
+	return LOOP_LOST;
+}
+
+/* Standby status update: written up to `recv`, confirmed up to `flush`
+ * (0 confirms nothing). -1 when the connection is gone. */
+static int
+send_status(PGconn *c, uint64_t recv, uint64_t flush)
+{
+	unsigned char msg[34];
+
+	msg[0] = 'r';
+	put64(msg + 1, recv);
+	put64(msg + 9, flush);
+	put64(msg + 17, flush);
+	put64(msg + 25, (uint64_t)(now_us() - PG_EPOCH_US));
+	msg[33] = 0;
+	if (PQputCopyData(c, (const char *)msg, sizeof(msg)) <= 0 ||
+	    PQflush(c) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+report_lsn(uint64_t lsn)
+{
+	char text[24];
+	FILE *fp;
+
+	lsn_format(lsn, text);
+	if (conf.lsn_file == NULL) {
+		fprintf(stderr, "%s: last written LSN %s\n", diag_progname,
+		    text);
+		return;
+	}
+	if ((fp = fopen(conf.lsn_file, "w")) == NULL ||
+	    fprintf(fp, "%s\n", text) < 0 || fclose(fp) != 0)
+		diag_err(EXIT_DATA, "could not write \"%s\"", conf.lsn_file);
+}
+
+/* CREATE PUBLICATION for --tables (or all tables) unless it exists. */
+static void
+create_publication(PGconn *c)
+{
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+	char *list, *item, *dot, *save = NULL;
+
+	buf_puts(&sql, "SELECT 1 FROM pg_publication WHERE pubname = ");
+	conn_literal(&sql, conf.publication);
+	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
+	if (PQntuples(r) > 0) {
+		PQclear(r);
+		buf_free(&sql);
+		return;
+	}
+	PQclear(r);
+	buf_reset(&sql);
+	buf_puts(&sql, "CREATE PUBLICATION ");
+	conn_ident(&sql, conf.publication);
+	if (conf.tables == NULL)
+		buf_puts(&sql, " FOR ALL TABLES");
+	else {
+		buf_puts(&sql, " FOR TABLE ");
+		list = xstrdup(conf.tables);
+		for (item = strtok_r(list, ",", &save); item != NULL;
+		    item = strtok_r(NULL, ",", &save)) {
+			if (sql.data[sql.len - 1] != ' ')
+				buf_puts(&sql, ", ");
+			if ((dot = strchr(item, '.')) != NULL) {
+				*dot = '\0';
+				conn_ident(&sql, item);
+				buf_putc(&sql, '.');
+				item = dot + 1;
+			}
+			conn_ident(&sql, item);
+		}
+		free(list);
+	}
+	PQclear(conn_exec(c, sql.data, PGRES_COMMAND_OK));
+	diag_info(1, "created publication \"%s\"", conf.publication);
+	buf_free(&sql);
+}
+
+/*
+ * CREATE_REPLICATION_SLOT when --create-slot and the slot is missing.
+ * Returns 1 when it was created (its exported snapshot then named in
+ * *snap, its consistent point in *start), 0 when it already existed.
+ */
+static int
+create_slot(PGconn *c, char **snap, uint64_t *start)
+{
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+
+	buf_puts(&sql, "CREATE_REPLICATION_SLOT ");
+	conn_ident(&sql, conf.slot);
+	buf_printf(&sql, " LOGICAL pgoutput (SNAPSHOT '%s')",
+	    conf.snapshot ? "export" : "nothing");
+	r = conn_exec_unless(c, sql.data, PGRES_TUPLES_OK, "42710");
+	buf_free(&sql);
+	if (r == NULL) {
+		diag_info(1, "slot \"%s\" exists, resuming it", conf.slot);
+		return 0;
+	}
+	if (PQnfields(r) < 3 || PQntuples(r) != 1 ||
+	    lsn_parse(PQgetvalue(r, 0, 1), start) != 0)
+		diag_errx(EXIT_DATA, "unexpected answer to "
+		    "CREATE_REPLICATION_SLOT: got %d rows and %d fields",
+		    PQntuples(r), PQnfields(r));
+	*snap = PQgetisnull(r, 0, 2) ? NULL : xstrdup(PQgetvalue(r, 0, 2));
+	PQclear(r);
+	diag_info(1, "created slot \"%s\"", conf.slot);
+	return 1;
+}
+
+static void
+drop_slot(PGconn *c)
+{
+	struct buf sql = BUF_INIT;
+
+	buf_puts(&sql, "DROP_REPLICATION_SLOT ");
+	conn_ident(&sql, conf.slot);
+	PQclear(conn_exec(c, sql.data, PGRES_COMMAND_OK));
+	buf_free(&sql);
+}
+
+/* --ack LSN: move the slot's confirmed position (never backwards). */
+static void
+ack_slot(PGconn *c, uint64_t lsn)
+{
+	struct buf sql = BUF_INIT;
+	char text[24];
+
+	lsn_format(lsn, text);
+	buf_puts(&sql, "SELECT pg_replication_slot_advance(");
+	conn_literal(&sql, conf.slot);
+	buf_puts(&sql, ", ");
+	conn_literal(&sql, text);
+	buf_puts(&sql, "::pg_lsn) FROM pg_replication_slots WHERE "
+	    "slot_name = ");
+	conn_literal(&sql, conf.slot);
+	buf_puts(&sql, " AND confirmed_flush_lsn < ");
+	conn_literal(&sql, text);
+	buf_puts(&sql, "::pg_lsn");
+	PQclear(conn_exec(c, sql.data, PGRES_TUPLES_OK));
+	buf_free(&sql);
+}
+
+static int
+start_replication(PGconn *c, uint64_t start)
+{
+	struct buf sql = BUF_INIT, pub = BUF_INIT;
+	char text[24];
+	PGresult *r;
+
+	lsn_format(start, text);
+	buf_puts(&sql, "START_REPLICATION SLOT ");
+	conn_ident(&sql, conf.slot);
+	buf_printf(&sql, " LOGICAL %s (\"proto_version\" '1', "
+	    "\"publication_names\" ", text);
+	conn_ident(&pub, conf.publication);
+	conn_repl_literal(&sql, pub.data);
+	buf_putc(&sql, ')');
+	r = PQexec(c, sql.data);
+	buf_free(&sql);
+	buf_free(&pub);
+	if (r == NULL || PQresultStatus(r) != PGRES_COPY_BOTH) {
+		/* A server error (no such slot or publication) is final; a
+		 * broken connection may be retried. */
+		if (PQstatus(c) == CONNECTION_OK)
+			diag_errx(EXIT_DATA, "could not start streaming: %s",
+			    r != NULL ? PQresultErrorMessage(r) :
+			    PQerrorMessage(c));
+		PQclear(r);
+		lost(c, "could not start streaming");
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/*
+ * The replication loop, until the end position, a stop request or a lost
+ * connection (LOOP_LOST; lost_reason says why). *written is the end LSN of
+ * the last transaction fully written to standard output.
+ */
+static int
+stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
+{
+	int64_t next_status = now_us() + conf.status_us;
+	uint64_t received = *written, acked = *written;
+	PGresult *res;
+	char *msg;
+	int n, rc;
+
+#define STATUS() do { \
+	if (send_status(c, received, conf.no_ack ? 0 : acked) != 0) \
+		return lost(c, "could not send a status update"); \
+	next_status = now_us() + conf.status_us; \
+} while (0)
+
+	for (;;) {
+		if (stop_requested)
+			break;
+		n = PQgetCopyData(c, &msg, 1);
+		if (n == 0) {
+			fd_set rfds;
+			struct timeval tv;
+			int64_t wait;
+
+			/* Idle: show what we have, keep the server posted. */
+			jout_flush(s->out);
+			if (now_us() >= next_status)
+				STATUS();
+			wait = next_status - now_us();
+			if (wait < 0)
+				wait = 0;
+			tv.tv_sec = (time_t)(wait / 1000000);
+			tv.tv_usec = (suseconds_t)(wait % 1000000);
+			FD_ZERO(&rfds);
+			FD_SET(PQsocket(c), &rfds);
+			rc = select(PQsocket(c) + 1, &rfds, NULL, NULL, &tv);
+			if (rc < 0 && errno != EINTR)
+				diag_err(EXIT_DATA, "select failed");
+			if (rc > 0 && PQconsumeInput(c) == 0)
+				return lost(c, "lost the connection");
+			continue;
+		}
+		if (n == -1) {
+			/* The server ended the stream without being asked:
+			 * it is shutting down (a fast shutdown ends the copy
+			 * cleanly, so even a clean end is a lost stream). */
+			while ((res = PQgetResult(c)) != NULL)
+				PQclear(res);
+			return lost(c, "the server ended the stream");
+		}
+		if (n < 0)
+			return lost(c, "lost the connection");
+		if (msg[0] == 'k' && n >= 18) {
+			uint64_t wal_end = take64((unsigned char *)msg + 1);
+
+			/* Only commit end positions are confirmed: a keepalive's
+			 * position right after (re)connecting can lie beyond a
+			 * transaction the server has not sent yet. */
+			if (msg[17] != 0)
+				STATUS();
+			PQfreemem(msg);
+			if (endpos != 0 && !s->in_txn && wal_end >= endpos)
+				break;
+			continue;
+		}
+		if (msg[0] != 'w' || n < 25)
+			diag_errx(EXIT_DATA, "malformed replication message: "
+			    "unknown kind \"%c\"", msg[0]);
+		{
+			uint64_t start = take64((unsigned char *)msg + 1);
+			const unsigned char *body = (unsigned char *)msg + 25;
+
+			/* A transaction that commits past the end position
+			 * is not started: its changes stay in the slot. */
+			if (endpos != 0 && body[0] == 'B' && n >= 34 &&
+			    take64(body + 1) > endpos) {
+				PQfreemem(msg);
+				break;
+			}
+			rc = stream_message(s, start, body, (size_t)n - 25);
+			if (start > received)
+				received = start;
+		}
+		PQfreemem(msg);
+		if (rc != 'C')
+			continue;
+		/* Transaction end: its events reach the reader, then (and
+		 * only then) the server may forget them. */
+		jout_flush(s->out);
+		if (output_broken)
+			break;
+		*written = received = s->commit_end;
+		if (!conf.no_ack && *written > acked) {
+			acked = *written;
+			STATUS();
+		}
+		if (endpos != 0 && *written >= endpos)
+			break;
+	}
+	if (!output_broken) {
+		jout_flush(s->out);
+		if (!conf.no_ack && *written > acked)
+			acked = *written;
+	}
+	/* A last status so the slot holds what we confirmed, then end the
+	 * copy politely. */
+	(void)send_status(c, received, conf.no_ack ? 0 : acked);
+	PQputCopyEnd(c, NULL);
+	PQflush(c);
+	return LOOP_DONE;
+#undef STATUS
+}
+
+/* Sleep up to `seconds`, waking early on SIGINT/SIGTERM. */
+static void
+backoff(int seconds)
+{
+	int i;
+
+	for (i = 0; i < seconds * 10 && !stop_requested; i++)
+		usleep(100000);
+}
+
+/*
+ * Stream until done. In streaming mode a lost connection is retried with
+ * backoff (1 s doubling to 30 s); the stream resumes after the last
+ * transaction written, and the replay of one cut off half-way skips what
+ * was written of it, so nothing is seen twice or missed. With --endpos (the
+ * cron mode) a lost connection is an error.
+ */
+static uint64_t
+run(PGconn **cp, struct stream *s, uint64_t endpos, uint64_t start)
+{
+	uint64_t written = start;
+	int delay = 1;
+
+	for (;;) {
+		if (start_replication(*cp, written) == 0 &&
+		    stream_loop(*cp, s, endpos, &written) == LOOP_DONE)
+			return written;
+		if (lost_reason == NULL)
+			lost(*cp, "could not start streaming");
+		if (endpos != 0)
+			diag_errx(EXIT_DATA, "%s", lost_reason);
+		jout_flush(s->out);
+		diag_warnx("%s; reconnecting in %d s", lost_reason, delay);
+		PQfinish(*cp);
+		*cp = NULL;
+		stream_reset(s);
+		while (*cp == NULL && !stop_requested) {
+			backoff(delay);
+			delay = delay < 16 ? delay * 2 : 30;
+			if (stop_requested)
+				break;
+			*cp = conn_try(&conf.conn, 1);
+			if (*cp == NULL)
+				diag_warnx("could not reconnect; retrying in "
+				    "%d s", delay);
+		}
+		if (*cp == NULL)
+			return written;		/* stopped while waiting */
+		diag_info(1, "reconnected");
+		delay = 1;
+		free(lost_reason);
+		lost_reason = NULL;
+	}
+}
 
 int
 main(int argc, char **argv)
 {
-	stub_main(argc, argv, "stream PostgreSQL row changes as change events");
+	static const char *const snapshots[] = { "initial", "never", NULL };
+	static const char *const numerics[] = { "number", "string", NULL };
+	struct stream s;
+	PGconn *c;
+	PGresult *r;
+	uint64_t endpos = 0, ack = 0, start = 0, written;
+	char *snap = NULL, *db;
+	int ch, created = 0;
+
+	conf.snapshot = 1;
+	conf.status_us = 10 * INT64_C(1000000);
+	opts_begin(argc, argv, SHORTOPTS, usage);
+	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd': conf.conn.dbname = optarg; break;
+		case 'h': conf.conn.host = optarg; break;
+		case 'p': conf.conn.port = optarg; break;
+		case 'U': conf.conn.user = optarg; break;
+		case 'w': conf.conn.password = -1; break;
+		case 'W': conf.conn.password = 1; break;
+		case 'S': conf.slot = optarg; break;
+		case 'E': conf.endpos_arg = optarg; break;
+		case 's':
+			conf.status_us = opts_duration("status-interval",
+			    optarg, 0);
+			if (conf.status_us < 100000)
+				diag_usage("invalid value \"%s\" for option "
+				    "--status-interval: at least 100ms",
+				    optarg);
+			break;
+		case OPT_PUBLICATION: conf.publication = optarg; break;
+		case OPT_CREATE_SLOT: conf.create_slot = 1; break;
+		case OPT_CREATE_PUB: conf.create_pub = 1; break;
+		case OPT_TABLES: conf.tables = optarg; break;
+		case OPT_DROP_SLOT: conf.drop_slot = 1; break;
+		case OPT_NO_ACK: conf.no_ack = 1; break;
+		case OPT_ACK: conf.ack_arg = optarg; break;
+		case OPT_LSN_FILE: conf.lsn_file = optarg; break;
+		case OPT_SNAPSHOT:
+			conf.snapshot = opts_choice("snapshot", optarg,
+			    snapshots) == 0;
+			break;
+		case OPT_NUMERIC:
+			conf.pgval_flags = opts_choice("numeric", optarg,
+			    numerics) == 1 ? PGVAL_NUMERIC_STRING : 0;
+			break;
+		default:
+			opts_common(ch, argc, argv);
+		}
+	}
+	if (optind < argc)
+		diag_usage("too many arguments: \"%s\"", argv[optind]);
+	if (conf.slot == NULL)
+		diag_usage("no slot given: use -S/--slot");
+	if (conf.ack_arg != NULL && lsn_parse(conf.ack_arg, &ack) != 0)
+		diag_usage("invalid value \"%s\" for option --ack: not an "
+		    "LSN (like 16/B374D848)", conf.ack_arg);
+	if (conf.endpos_arg != NULL && strcmp(conf.endpos_arg, "now") != 0 &&
+	    lsn_parse(conf.endpos_arg, &endpos) != 0)
+		diag_usage("invalid value \"%s\" for option --endpos: not an "
+		    "LSN or \"now\"", conf.endpos_arg);
+	if (conf.ack_arg == NULL && !conf.drop_slot &&
+	    conf.publication == NULL)
+		diag_usage("no publication given: use --publication");
+	if (conf.tables != NULL && !conf.create_pub)
+		diag_usage("--tables needs --create-publication");
+	opts_end();
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	jout_stdout.on_broken_pipe = on_broken_pipe;
+
+	c = conn_open(&conf.conn, 1);
+	r = conn_exec(c, "IDENTIFY_SYSTEM", PGRES_TUPLES_OK);
+	if (PQntuples(r) != 1 || PQnfields(r) < 4)
+		diag_errx(EXIT_DATA, "unexpected answer to IDENTIFY_SYSTEM: "
+		    "got %d rows and %d fields, expected 1 and 4",
+		    PQntuples(r), PQnfields(r));
+	if (PQgetisnull(r, 0, 3))
+		diag_errx(EXIT_DATA, "the connection names no database: "
+		    "logical replication needs one (-d)");
+	db = xstrdup(PQgetvalue(r, 0, 3));
+	if (conf.endpos_arg != NULL && strcmp(conf.endpos_arg, "now") == 0 &&
+	    lsn_parse(PQgetvalue(r, 0, 2), &endpos) != 0)
+		diag_errx(EXIT_DATA, "unexpected position from IDENTIFY_SYSTEM");
+	PQclear(r);
+
+	if (conf.drop_slot) {
+		drop_slot(c);
+		diag_info(1, "dropped slot \"%s\"", conf.slot);
+		goto done;
+	}
+	if (conf.ack_arg != NULL) {
+		ack_slot(c, ack);
+		goto done;
+	}
+	if (conf.create_pub)
+		create_publication(c);
+	if (conf.create_slot)
+		created = create_slot(c, &snap, &start);
+
+	stream_init(&s, &jout_stdout, db, conf.pgval_flags);
+	if (created && snap != NULL)
+		snapshot_copy(&conf.conn, snap, conf.publication, db, start,
+		    conf.pgval_flags);
+	free(snap);
+	if (!output_broken) {
+		written = run(&c, &s, endpos, start);
+		if (conf.no_ack)
+			report_lsn(written);
+	}
+	diag_info(1, "%llu transactions, %llu change events",
+	    (unsigned long long)s.txns, (unsigned long long)s.events);
+	stream_free(&s);
+done:
+	free(db);
+	free(lost_reason);
+	if (c != NULL)
+		PQfinish(c);
+	jout_close(&jout_stdout);
+	onerr_summary(&opts.onerr);
+	diag_exit(EXIT_OK);
 }

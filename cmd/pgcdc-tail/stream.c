@@ -1,0 +1,484 @@
+/*
+ * stream.c: pgoutput decoding and the change events it becomes.
+ *
+ * Message layouts are PostgreSQL's "Logical Replication Message Formats"
+ * (protocol version 1); every integer is big-endian, every string
+ * NUL-terminated. Each read is bounds-checked: a short or garbled message
+ * is reported, never read past.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "pgval.h"
+#include "stream.h"
+
+struct column {
+	char		*key;		/* "\"name\":" ready to write */
+	char		*name;
+	uint32_t	 typoid;
+	int		 iskey;		/* part of the replica identity */
+};
+
+struct relation {
+	uint32_t	 relid;
+	char		*source;	/* "\"schema\":\"s\",\"table\":\"t\"" */
+	int		 ncols;
+	struct column	*cols;
+};
+
+/* One decoded tuple: per column its kind ('n' null, 'u' unchanged TOAST,
+ * 't' text) and text span inside the message. */
+struct tuple {
+	int		 ncols;
+	char		*kind;
+	const char	**val;
+	uint32_t	*len;
+	int		 cap;
+};
+
+struct cursor {
+	const unsigned char	*p;
+	const unsigned char	*end;
+};
+
+static struct tuple oldtup, newtup;
+static struct buf scratch = BUF_INIT;
+
+static void
+bad_message(const char *what)
+{
+	diag_errx(EXIT_DATA, "malformed replication message: %s", what);
+}
+
+static uint8_t
+get8(struct cursor *c)
+{
+	if (c->end - c->p < 1)
+		bad_message("truncated");
+	return *c->p++;
+}
+
+static uint16_t
+get16(struct cursor *c)
+{
+	uint16_t v;
+
+	if (c->end - c->p < 2)
+		bad_message("truncated");
+	v = (uint16_t)(c->p[0] << 8 | c->p[1]);
+	c->p += 2;
+	return v;
+}
+
+static uint32_t
+get32(struct cursor *c)
+{
+	uint32_t v;
+
+	if (c->end - c->p < 4)
+		bad_message("truncated");
+	v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
+	    (uint32_t)c->p[2] << 8 | c->p[3];
+	c->p += 4;
+	return v;
+}
+
+static uint64_t
+get64(struct cursor *c)
+{
+	uint64_t hi = get32(c);
+
+	return hi << 32 | get32(c);
+}
+
+static const char *
+getstr(struct cursor *c)
+{
+	const unsigned char *z = memchr(c->p, '\0', (size_t)(c->end - c->p));
+	const char *s = (const char *)c->p;
+
+	if (z == NULL)
+		bad_message("unterminated string");
+	c->p = z + 1;
+	return s;
+}
+
+static char *
+json_quoted(const char *s)
+{
+	buf_reset(&scratch);
+	buf_putc(&scratch, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			buf_putc(&scratch, '\\');
+		if (ch < 0x20)
+			buf_printf(&scratch, "\\u%04x", ch);
+		else
+			buf_putc(&scratch, (char)ch);
+	}
+	buf_putc(&scratch, '"');
+	return xstrdup(scratch.data);
+}
+
+void
+stream_init(struct stream *s, struct jout *out, const char *db,
+    int pgval_flags)
+{
+	memset(s, 0, sizeof(*s));
+	s->out = out;
+	s->db_json = json_quoted(db != NULL ? db : "");
+	s->pgval_flags = pgval_flags;
+}
+
+static void
+relation_free(void *p)
+{
+	struct relation *r = p;
+	int i;
+
+	for (i = 0; i < r->ncols; i++) {
+		free(r->cols[i].key);
+		free(r->cols[i].name);
+	}
+	free(r->cols);
+	free(r->source);
+	free(r);
+}
+
+void
+stream_reset(struct stream *s)
+{
+	hmap_free(&s->rels, relation_free);
+	if (s->in_txn) {
+		s->skip_xid = s->xid;
+		s->skip = s->txn_events;
+	}
+	s->in_txn = 0;
+}
+
+/* True when this event was written before a reconnect: skip it. */
+static int
+replayed(struct stream *s)
+{
+	if (s->skip == 0 || s->xid != s->skip_xid)
+		return 0;
+	s->skip--;
+	s->txn_events++;
+	return 1;
+}
+
+void
+stream_free(struct stream *s)
+{
+	stream_reset(s);
+	free(s->db_json);
+	free(oldtup.kind);
+	free(oldtup.val);
+	free(oldtup.len);
+	free(newtup.kind);
+	free(newtup.val);
+	free(newtup.len);
+	memset(&oldtup, 0, sizeof(oldtup));
+	memset(&newtup, 0, sizeof(newtup));
+	buf_free(&scratch);
+}
+
+/* Relation: Int32 relid, String nspname, String relname, Int8 replident,
+ * Int16 ncols, per column Int8 flags, String name, Int32 type, Int32 mod. */
+static void
+on_relation(struct stream *s, struct cursor *c)
+{
+	struct relation *r = xcalloc(1, sizeof(*r));
+	const char *nsp, *rel, *name;
+	char *qn, *qr;
+	void **slot;
+	int i;
+
+	r->relid = get32(c);
+	nsp = getstr(c);
+	rel = getstr(c);
+	(void)get8(c);				/* replica identity */
+	r->ncols = get16(c);
+	r->cols = xcalloc((size_t)r->ncols + 1, sizeof(*r->cols));
+	for (i = 0; i < r->ncols; i++) {
+		r->cols[i].iskey = (get8(c) & 1) != 0;	/* flags: 1 = key */
+		name = getstr(c);
+		r->cols[i].name = xstrdup(name);
+		qn = json_quoted(name);
+		buf_reset(&scratch);
+		buf_printf(&scratch, "%s:", qn);
+		r->cols[i].key = xstrdup(scratch.data);
+		free(qn);
+		r->cols[i].typoid = get32(c);
+		(void)get32(c);			/* type modifier */
+	}
+	/* pg_catalog shows as an empty namespace. */
+	qn = json_quoted(nsp[0] != '\0' ? nsp : "pg_catalog");
+	qr = json_quoted(rel);
+	buf_reset(&scratch);
+	buf_printf(&scratch, "\"schema\":%s,\"table\":%s", qn, qr);
+	r->source = xstrdup(scratch.data);
+	free(qn);
+	free(qr);
+	slot = hmap_put(&s->rels, &r->relid, sizeof(r->relid));
+	if (*slot != NULL)
+		relation_free(*slot);	/* DDL: the new shape replaces it */
+	*slot = r;
+}
+
+static struct relation *
+relation(struct stream *s, uint32_t relid)
+{
+	struct relation *r = hmap_get(&s->rels, &relid, sizeof(relid));
+
+	if (r == NULL)
+		bad_message("change for a relation never described");
+	return r;
+}
+
+/* TupleData: Int16 ncols, then per column Byte1 kind ('n', 'u', 't' with
+ * Int32 length and the text). */
+static void
+get_tuple(struct cursor *c, struct tuple *t, const struct relation *r)
+{
+	int i, n;
+
+	n = get16(c);
+	if (n > r->ncols)
+		bad_message("tuple has more columns than its relation");
+	if (n > t->cap) {
+		t->cap = n;
+		t->kind = xrealloc(t->kind, (size_t)n);
+		t->val = xrealloc(t->val, (size_t)n * sizeof(*t->val));
+		t->len = xrealloc(t->len, (size_t)n * sizeof(*t->len));
+	}
+	t->ncols = n;
+	for (i = 0; i < n; i++) {
+		t->kind[i] = (char)get8(c);
+		t->val[i] = NULL;
+		t->len[i] = 0;
+		switch (t->kind[i]) {
+		case 'n':
+		case 'u':
+			break;
+		case 't':
+			t->len[i] = get32(c);
+			if ((size_t)(c->end - c->p) < t->len[i])
+				bad_message("truncated column value");
+			t->val[i] = (const char *)c->p;
+			c->p += t->len[i];
+			break;
+		default:
+			bad_message("unknown column kind");
+		}
+	}
+}
+
+/*
+ * Write tuple t as a JSON object. Unchanged TOAST values are filled from
+ * old (the old tuple under REPLICA IDENTITY FULL) when it has them, and
+ * otherwise left out; their names go to toast when it is not NULL. With
+ * keys_only, only the replica identity's columns are written.
+ */
+static void
+write_tuple(struct stream *s, const struct relation *r, const struct tuple *t,
+    const struct tuple *old, struct buf *toast, int keys_only)
+{
+	struct jout *o = s->out;
+	const char *v;
+	uint32_t len;
+	int i, any = 0;
+	char k;
+
+	jout_char(o, '{');
+	for (i = 0; i < t->ncols; i++) {
+		/* A key-only old tuple ('K') has nulls for the other columns:
+		 * they are unknown, not null, so they are left out. */
+		if (keys_only && !r->cols[i].iskey)
+			continue;
+		k = t->kind[i];
+		v = t->val[i];
+		len = t->len[i];
+		if (k == 'u' && old != NULL && i < old->ncols &&
+		    old->kind[i] != 'u') {
+			k = old->kind[i];
+			v = old->val[i];
+			len = old->len[i];
+		}
+		if (k == 'u') {
+			if (toast != NULL) {
+				buf_puts(toast, toast->len > 0 ? "," : "[");
+				buf_puts(toast, r->cols[i].key);
+				toast->len--;	/* drop the ':' */
+			}
+			continue;
+		}
+		if (any)
+			jout_char(o, ',');
+		any = 1;
+		jout_lit(o, r->cols[i].key);
+		if (k == 'n')
+			jout_raw(o, "null", 4);
+		else
+			pgval_write(o, r->cols[i].typoid, v, len,
+			    s->pgval_flags);
+	}
+	jout_char(o, '}');
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* The "source" block and the envelope's tail. */
+static void
+write_source(struct stream *s, const struct relation *r, uint64_t lsn,
+    char op, const struct buf *toast)
+{
+	struct jout *o = s->out;
+
+	jout_lit(o, ",\"source\":{\"connector\":\"postgresql\",\"db\":");
+	jout_lit(o, s->db_json);
+	jout_char(o, ',');
+	jout_lit(o, r->source);
+	jout_lit(o, ",\"lsn\":");
+	jout_u64(o, lsn);
+	jout_lit(o, ",\"txId\":");
+	jout_u64(o, s->xid);
+	jout_lit(o, ",\"ts_ms\":");
+	jout_i64(o, s->commit_ms);
+	jout_lit(o, ",\"snapshot\":\"false\"");
+	if (toast != NULL && toast->len > 0) {
+		jout_lit(o, ",\"unchanged_toast\":");
+		jout_raw(o, toast->data, toast->len);
+		jout_char(o, ']');
+	}
+	jout_lit(o, "},\"op\":\"");
+	jout_char(o, op);
+	jout_lit(o, "\",\"ts_ms\":");
+	jout_i64(o, now_ms());
+	jout_lit(o, "}\n");
+	s->events++;
+	s->txn_events++;
+}
+
+static void
+on_change(struct stream *s, struct cursor *c, char msg, uint64_t lsn)
+{
+	struct relation *r = relation(s, get32(c));
+	struct buf toast = BUF_INIT;
+	int has_old = 0, old_keys = 0;
+	char kind, op;
+
+	if (msg == 'I') {
+		if (get8(c) != 'N')
+			bad_message("insert without a new tuple");
+		get_tuple(c, &newtup, r);
+		op = 'c';
+	} else {
+		kind = (char)get8(c);
+		if (kind == 'K' || kind == 'O') {
+			get_tuple(c, &oldtup, r);
+			has_old = 1;
+			old_keys = kind == 'K';
+			kind = msg == 'U' ? (char)get8(c) : 'N';
+		}
+		if (msg == 'U') {
+			if (kind != 'N')
+				bad_message("update without a new tuple");
+			get_tuple(c, &newtup, r);
+		} else if (!has_old)
+			bad_message("delete without an old tuple");
+		op = msg == 'U' ? 'u' : 'd';
+	}
+	if (replayed(s))
+		return;
+	jout_lit(s->out, "{\"before\":");
+	if (has_old)
+		write_tuple(s, r, &oldtup, NULL, NULL, old_keys);
+	else
+		jout_raw(s->out, "null", 4);
+	jout_lit(s->out, ",\"after\":");
+	if (msg == 'D')
+		jout_raw(s->out, "null", 4);
+	else
+		write_tuple(s, r, &newtup, has_old && !old_keys ? &oldtup :
+		    NULL, &toast, 0);
+	write_source(s, r, lsn, op, &toast);
+	buf_free(&toast);
+}
+
+/* Truncate: Int32 nrels, Int8 options, nrels x Int32 relid: one "t"
+ * event per table. */
+static void
+on_truncate(struct stream *s, struct cursor *c, uint64_t lsn)
+{
+	uint32_t i, n = get32(c);
+
+	(void)get8(c);
+	for (i = 0; i < n; i++) {
+		struct relation *r = relation(s, get32(c));
+
+		if (replayed(s))
+			continue;
+		jout_lit(s->out, "{\"before\":null,\"after\":null");
+		write_source(s, r, lsn, 't', NULL);
+	}
+}
+
+int
+stream_message(struct stream *s, uint64_t lsn, const unsigned char *p,
+    size_t n)
+{
+	struct cursor c = { p, p + n };
+	char msg = (char)get8(&c);
+
+	switch (msg) {
+	case 'B':	/* Int64 final LSN, Int64 commit time, Int32 xid */
+		(void)get64(&c);
+		s->commit_ms = (int64_t)(((int64_t)get64(&c) + PG_EPOCH_US) /
+		    1000);
+		s->xid = get32(&c);
+		s->in_txn = 1;
+		s->txn_events = 0;
+		if (s->xid != s->skip_xid)
+			s->skip = 0;	/* that one was not replayed */
+		return 0;
+	case 'C':	/* Int8 flags, Int64 commit LSN, Int64 end LSN, time */
+		(void)get8(&c);
+		(void)get64(&c);
+		s->commit_end = get64(&c);
+		s->in_txn = 0;
+		s->skip = 0;
+		s->txns++;
+		return 'C';
+	case 'R':
+		on_relation(s, &c);
+		return 0;
+	case 'I':
+	case 'U':
+	case 'D':
+		on_change(s, &c, msg, lsn);
+		return 0;
+	case 'T':
+		on_truncate(s, &c, lsn);
+		return 0;
+	case 'O':	/* origin */
+	case 'Y':	/* type */
+	case 'M':	/* logical decoding message */
+		return 0;
+	default:
+		diag_errx(EXIT_DATA, "malformed replication message: unknown "
+		    "type \"%c\"", msg);
+	}
+}

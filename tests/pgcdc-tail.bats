@@ -1,0 +1,268 @@
+#!/usr/bin/env bats
+# pgcdc-tail against a real PostgreSQL 15: events, snapshot, resume,
+# acknowledgement, reconnection, identifiers, errors.
+
+load helpers/common
+load helpers/pg
+
+setup_file() {
+	pg_setup_file
+	# Slots decode the whole database; tests use their own tables and
+	# publications, but run one at a time all the same.
+	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+}
+
+teardown_file() {
+	pg_teardown_file
+}
+
+setup() {
+	slot=$(pg_unique_name slot)
+	pub=$(pg_unique_name pub)
+	tbl=$(pg_unique_name sales)
+	ORACLE=$REPO_ROOT/tests/helpers/cdc-oracle.py
+}
+
+teardown() {
+	psql_q "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null || true
+}
+
+# Events without what changes from run to run: processing time, commit
+# time, LSN and transaction id (checked separately where it matters). sed,
+# not jq: jq would print 19.90 as 19.9, and exact digits are the point.
+norm() {
+	sed -E 's/,"(lsn|txId|ts_ms)":[0-9]+//g'
+}
+
+# tail ARGS...: pgcdc-tail on this test's slot and publication. Not for
+# background runs: $! would be the shell running the function, not
+# pgcdc-tail; those call pgcdc-tail directly, with bats' fd 3 closed.
+tail_run() {
+	pgcdc-tail -S "$slot" --publication "$pub" "$@"
+}
+
+make_sales() {
+	psql_q "CREATE TABLE $tbl (sale_id int PRIMARY KEY, user_id int, total_price numeric(10,2), note text);
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+}
+
+@test "initial snapshot, then every kind of change, in order" {
+	make_sales
+	psql_q "INSERT INTO $tbl VALUES (1, 42, 19.90, 'first'), (2, 7, 5.00, NULL)"
+	run -0 --separate-stderr bash -c 'pgcdc-tail -S "$1" --publication "$2" --create-slot -E now | sed -E "s/,\"(lsn|ts_ms)\":[0-9]+//g"' _ "$slot" "$pub"
+	assert_output "{\"before\":null,\"after\":{\"sale_id\":1,\"user_id\":42,\"total_price\":19.90,\"note\":\"first\"},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"txId\":null,\"snapshot\":\"true\"},\"op\":\"r\"}
+{\"before\":null,\"after\":{\"sale_id\":2,\"user_id\":7,\"total_price\":5.00,\"note\":null},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"txId\":null,\"snapshot\":\"last\"},\"op\":\"r\"}"
+	assert_equal "$stderr" ""
+
+	psql_q "INSERT INTO $tbl VALUES (3, 1, 1.50, 'x');
+		UPDATE $tbl SET total_price = 2.25 WHERE sale_id = 3;
+		UPDATE $tbl SET sale_id = 4 WHERE sale_id = 3;
+		DELETE FROM $tbl WHERE sale_id = 1;
+		TRUNCATE $tbl"
+	tail_run -E now >"$BATS_TEST_TMPDIR/out"
+	run -0 norm <"$BATS_TEST_TMPDIR/out"
+	assert_output "{\"before\":null,\"after\":{\"sale_id\":3,\"user_id\":1,\"total_price\":1.50,\"note\":\"x\"},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"snapshot\":\"false\"},\"op\":\"c\"}
+{\"before\":null,\"after\":{\"sale_id\":3,\"user_id\":1,\"total_price\":2.25,\"note\":\"x\"},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"snapshot\":\"false\"},\"op\":\"u\"}
+{\"before\":{\"sale_id\":3},\"after\":{\"sale_id\":4,\"user_id\":1,\"total_price\":2.25,\"note\":\"x\"},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"snapshot\":\"false\"},\"op\":\"u\"}
+{\"before\":{\"sale_id\":1},\"after\":null,\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"snapshot\":\"false\"},\"op\":\"d\"}
+{\"before\":null,\"after\":null,\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"snapshot\":\"false\"},\"op\":\"t\"}"
+	# one transaction: one txId; LSNs are integers in commit order
+	run -0 jq -s '[.[].source.txId] | unique | length' "$BATS_TEST_TMPDIR/out"
+	assert_output 1
+	run -0 jq -s '[.[].source.lsn] | (. == sort) and all(type == "number")' "$BATS_TEST_TMPDIR/out"
+	assert_output true
+	# commit time, as epoch milliseconds, is now-ish (within a day)
+	run -0 jq -s --arg now "$(date +%s)" 'all(.source.ts_ms / 1000 - ($now | tonumber) | fabs < 86400)' "$BATS_TEST_TMPDIR/out"
+	assert_output true
+}
+
+@test "REPLICA IDENTITY FULL: complete before images" {
+	make_sales
+	psql_q "ALTER TABLE $tbl REPLICA IDENTITY FULL"
+	tail_run --create-slot --snapshot=never -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (1, 42, 19.90, 'a');
+		UPDATE $tbl SET note = 'b';
+		DELETE FROM $tbl"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | sed -E "s/,\"source\".*//"' _ "$slot" "$pub"
+	assert_output '{"before":null,"after":{"sale_id":1,"user_id":42,"total_price":19.90,"note":"a"}
+{"before":{"sale_id":1,"user_id":42,"total_price":19.90,"note":"a"},"after":{"sale_id":1,"user_id":42,"total_price":19.90,"note":"b"}
+{"before":{"sale_id":1,"user_id":42,"total_price":19.90,"note":"b"},"after":null'
+}
+
+@test "unchanged TOAST values: listed, or filled from the old row under FULL" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY, n int, big text);
+		CREATE PUBLICATION $pub FOR TABLE $tbl;
+		INSERT INTO $tbl SELECT 1, 0, string_agg(md5(g::text), '') FROM generate_series(1, 400) g"
+	tail_run --create-slot --snapshot=never -E now >/dev/null
+	psql_q "UPDATE $tbl SET n = 1"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | jq -c "[.after, .source.unchanged_toast]"' _ "$slot" "$pub"
+	assert_output '[{"id":1,"n":1},["big"]]'
+	psql_q "ALTER TABLE $tbl REPLICA IDENTITY FULL; UPDATE $tbl SET n = 2"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | jq -c "[.after.n, (.after.big | length), .source.unchanged_toast]"' _ "$slot" "$pub"
+	assert_output '[2,12800,null]'
+}
+
+@test "--endpos now resumes where it stopped; --no-ack replays; --ack confirms" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'a')"
+	run -0 --separate-stderr tail_run -E now --no-ack --lsn-file "$BATS_TEST_TMPDIR/lsn"
+	assert_equal "${#lines[@]}" 1
+	# nothing was confirmed: the same event again
+	run -0 --separate-stderr tail_run -E now --no-ack
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$stderr" "pgcdc-tail: last written LSN $(cat "$BATS_TEST_TMPDIR/lsn")"
+	run -0 --separate-stderr pgcdc-tail -S "$slot" --ack "$(cat "$BATS_TEST_TMPDIR/lsn")"
+	assert_output ""
+	run -0 psql_q "SELECT confirmed_flush_lsn >= '$(cat "$BATS_TEST_TMPDIR/lsn")' FROM pg_replication_slots WHERE slot_name = '$slot'"
+	assert_output t
+	run -0 tail_run -E now
+	assert_output ""
+	# and an acknowledged run moves on by itself
+	psql_q "INSERT INTO $tbl VALUES (2, 1, 1, 'b')"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | jq -c .after.sale_id' _ "$slot" "$pub"
+	assert_output 2
+	run -0 tail_run -E now
+	assert_output ""
+}
+
+@test "--create-slot is idempotent; --drop-slot drops it" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'a')"
+	# an existing slot is resumed, not snapshotted again
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --create-slot -E now | jq -c .op' _ "$slot" "$pub"
+	assert_output '"c"'
+	run -0 pgcdc-tail -S "$slot" --drop-slot
+	run -0 psql_q "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$slot'"
+	assert_output 0
+}
+
+@test "identifiers with quotes and spaces; --create-publication --tables" {
+	psql_q "CREATE SCHEMA \"my schema\";
+		CREATE TABLE \"my schema\".\"Odd \"\"Name\"\" tbl\" (id int PRIMARY KEY, \"a \"\"col\"\"\" text);
+		INSERT INTO \"my schema\".\"Odd \"\"Name\"\" tbl\" VALUES (1, 'x')"
+	oddpub="pub \"$pub\"; DROP TABLE x"
+	run -0 --separate-stderr bash -c 'pgcdc-tail -S "$1" --publication "$2" --create-publication --tables "my schema.Odd \"Name\" tbl" --create-slot -E now | jq -c "[.source.schema, .source.table, .after]"' _ "$slot" "$oddpub"
+	assert_output '["my schema","Odd \"Name\" tbl",{"id":1,"a \"col\"":"x"}]'
+	run -0 psql_q "SELECT pubname FROM pg_publication WHERE pubname LIKE 'pub %'"
+	assert_output "$oddpub"
+	run -0 psql_q "SELECT count(*) FROM pg_publication_tables WHERE pubname = \$\$$oddpub\$\$"
+	assert_output 1
+}
+
+@test "snapshot and stream meet exactly while other sessions write" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY, v int, note text);
+		ALTER TABLE $tbl REPLICA IDENTITY FULL;
+		CREATE PUBLICATION $pub FOR TABLE $tbl;
+		INSERT INTO $tbl SELECT g, g, 'n' || g FROM generate_series(1, 2000) g"
+	# writers change the table before, during and after the snapshot
+	(
+		exec 3>&-
+		for i in $(seq 1 60); do
+			psql_q "INSERT INTO $tbl VALUES (2000 + $i, $i, 'new');
+				UPDATE $tbl SET v = v + 1 WHERE id % 37 = $i % 37;
+				DELETE FROM $tbl WHERE id = $i * 11" >/dev/null
+		done
+	) &
+	writers=$!
+	sleep 0.3
+	tail_run --create-slot -E now >"$BATS_TEST_TMPDIR/ev"
+	wait "$writers"
+	tail_run -E now >>"$BATS_TEST_TMPDIR/ev"
+	grep -q '"op":"r"' "$BATS_TEST_TMPDIR/ev"
+	cdc-unwrap --changelog "$BATS_TEST_TMPDIR/ev" >"$BATS_TEST_TMPDIR/log"
+	python3 "$ORACLE" replay <"$BATS_TEST_TMPDIR/log" | jq -cS . >"$BATS_TEST_TMPDIR/replayed"
+	psql_q "SELECT row_to_json(t) FROM $tbl t" | jq -cS . | sort >"$BATS_TEST_TMPDIR/table"
+	run -0 sort "$BATS_TEST_TMPDIR/replayed"
+	diff_expected "$BATS_TEST_TMPDIR/table"
+	[ "${#lines[@]}" -gt 1900 ]
+}
+
+@test "kill -9 mid-stream, then resume: nothing lost" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	pgcdc-tail -S "$slot" --publication "$pub" >"$BATS_TEST_TMPDIR/a" 2>/dev/null 3>&- &
+	pid=$!
+	for i in $(seq 1 200); do echo "INSERT INTO $tbl VALUES ($i, 1, 1, 'k');"; done >"$BATS_TEST_TMPDIR/sql"
+	psql_q "$(head -n 100 "$BATS_TEST_TMPDIR/sql" | tr '\n' ' ')" >/dev/null
+	for i in $(seq 101 200); do psql_q "INSERT INTO $tbl VALUES ($i, 1, 1, 'k')"; done
+	kill -9 "$pid"
+	wait "$pid" || true
+	tail_run -E now >"$BATS_TEST_TMPDIR/b"
+	run -0 bash -c 'cat "$1" "$2" | jq -r "select(.op == \"c\") | .after.sale_id" | sort -n | uniq | wc -l' _ "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	assert_output 200
+}
+
+@test "SIGINT stops cleanly with status 0 after confirming what was written" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	pgcdc-tail -S "$slot" --publication "$pub" >"$BATS_TEST_TMPDIR/out" 3>&- &
+	pid=$!
+	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'live')"
+	for _ in $(seq 1 50); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	kill -INT "$pid"
+	wait "$pid"
+	run -0 jq -r .after.note "$BATS_TEST_TMPDIR/out"
+	assert_output live
+	run -0 tail_run -E now
+	assert_output ""
+}
+
+@test "a reader that goes away: exit 0, and nothing confirmed" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl SELECT g, 1, 1, repeat('x', 200) FROM generate_series(1, 20000) g"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | head -n 1 | jq -r .after.sale_id; echo "status ${PIPESTATUS[0]}"' _ "$slot" "$pub"
+	assert_output '1
+status 0'
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | wc -l' _ "$slot" "$pub"
+	assert_output 20000
+}
+
+@test "an unreachable server is one clear line and exit 1" {
+	run -1 --separate-stderr pgcdc-tail -h "$BATS_TEST_TMPDIR/nowhere" -S s --publication p
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "${stderr_lines[0]}" "pgcdc-tail: could not connect to server: connection to server on socket \"$BATS_TEST_TMPDIR/nowhere/.s.PGSQL.$PGPORT\" failed: No such file or directory; Is the server running locally and accepting connections on that socket?"
+}
+
+@test "a missing slot or publication is a server error, exit 1" {
+	run -1 --separate-stderr pgcdc-tail -S no_such_slot --publication p -E now
+	assert_equal "$stderr" 'pgcdc-tail: could not start streaming: ERROR:  replication slot "no_such_slot" does not exist'
+}
+
+@test "usage errors" {
+	run -2 --separate-stderr pgcdc-tail --publication p
+	assert_equal "${stderr_lines[0]}" "pgcdc-tail: no slot given: use -S/--slot"
+	run -2 --separate-stderr pgcdc-tail -S s
+	assert_equal "${stderr_lines[0]}" "pgcdc-tail: no publication given: use --publication"
+	run -2 --separate-stderr pgcdc-tail -S s --publication p -E 12
+	assert_equal "${stderr_lines[0]}" 'pgcdc-tail: invalid value "12" for option --endpos: not an LSN or "now"'
+	run -2 --separate-stderr pgcdc-tail -S s --ack nope
+	assert_equal "${stderr_lines[0]}" 'pgcdc-tail: invalid value "nope" for option --ack: not an LSN (like 16/B374D848)'
+	run -2 --separate-stderr pgcdc-tail -S s --publication p --tables a
+	assert_equal "${stderr_lines[0]}" "pgcdc-tail: --tables needs --create-publication"
+	run -2 --separate-stderr pgcdc-tail -S s --publication p --numeric=text
+	assert_equal "${stderr_lines[0]}" 'pgcdc-tail: invalid value "text" for option --numeric: expected number or string'
+	run -2 --separate-stderr pgcdc-tail -S s --publication p extra
+	assert_equal "${stderr_lines[0]}" 'pgcdc-tail: too many arguments: "extra"'
+}
+
+@test "--numeric=string quotes numerics" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (1, 1, 19.90, 'a')"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now --numeric=string | jq -c .after.total_price' _ "$slot" "$pub"
+	assert_output '"19.90"'
+}
+
+@test "a large transaction streams in constant memory" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl SELECT g, g % 1000, g / 100.0, 'row ' || g FROM generate_series(1, 300000) g"
+	run -0 bash -c '/usr/bin/time -f %M pgcdc-tail -S "$1" --publication "$2" -E now 2>"$3" | wc -l' _ "$slot" "$pub" "$BATS_TEST_TMPDIR/rss"
+	assert_output 300000
+	# peak resident set in KiB: the whole transaction would be ~30 MB
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/rss")" -lt 16384 ]
+}
