@@ -194,6 +194,27 @@ make_sales() {
 	assert_output 200
 }
 
+@test "a server restart mid-stream: reconnect, nothing lost, nothing twice" {
+	# Also proves the idle confirmations: a server shutting down waits
+	# for its walsenders until the client confirms all they sent.
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	pgcdc-tail -S "$slot" --publication "$pub" -v >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'before')"
+	for _ in $(seq 1 50); do grep -q '"note":"before"' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	runuser -u postgres -- "$CDC_PG_BINDIR/pg_ctl" -D "$CDC_PG_DIR/data" -m fast -w -t 30 restart -l "$CDC_PG_DIR/log" >/dev/null 2>&1 3>&-
+	psql_q "INSERT INTO $tbl VALUES (2, 1, 1, 'after')"
+	for _ in $(seq 1 100); do grep -q '"note":"after"' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	kill -TERM "$pid"
+	wait "$pid"
+	run -0 jq -r .after.note "$BATS_TEST_TMPDIR/out"
+	assert_output 'before
+after'
+	run -0 grep -c -e 'reconnecting in 1 s' -e '^pgcdc-tail: reconnected$' "$BATS_TEST_TMPDIR/err"
+	assert_output 2
+}
+
 @test "SIGINT stops cleanly with status 0 after confirming what was written" {
 	make_sales
 	tail_run --create-slot -E now >/dev/null

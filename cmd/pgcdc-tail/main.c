@@ -430,9 +430,19 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 		if (msg[0] == 'k' && n >= 18) {
 			uint64_t wal_end = take64((unsigned char *)msg + 1);
 
-			/* Only commit end positions are confirmed: a keepalive's
-			 * position right after (re)connecting can lie beyond a
-			 * transaction the server has not sent yet. */
+			/* Idle between transactions: a logical walsender's
+			 * keepalive position is past only transactions it has
+			 * already sent (a transaction goes out when its commit
+			 * is decoded), and all of them are written, so it may
+			 * be confirmed. It must be: an idle slot would pin WAL,
+			 * and a shutting-down server waits for its walsenders
+			 * until the client confirms everything they sent. */
+			if (!s->in_txn && wal_end > received &&
+			    *written == received) {
+				received = *written = wal_end;
+				if (!conf.no_ack)
+					acked = *written;
+			}
 			if (msg[17] != 0)
 				STATUS();
 			PQfreemem(msg);
