@@ -301,3 +301,43 @@ status 0'
 	*) [ "$large" -lt 16384 ] || fail "peak RSS $large KiB for 300k rows" ;;
 	esac
 }
+
+@test "--watermarks: commit times after each transaction, moving forward" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'a')"
+	psql_q "INSERT INTO $tbl VALUES (2, 1, 1, 'b')"
+	tail_run -E now --watermarks --watermark-interval=0s >"$BATS_TEST_TMPDIR/out"
+	# each transaction is followed by its commit time as a watermark
+	run -0 jq -r 'if .__watermark then "wm " + .__watermark else "ev " + (.source.ts_ms | tostring) end' "$BATS_TEST_TMPDIR/out"
+	assert_equal "${#lines[@]}" 4
+	for i in 0 2; do
+		ms=${lines[$i]#ev }
+		want=$(jq -rn --argjson ms "$ms" '$ms / 1000 | strftime("%Y-%m-%dT%H:%M:%S")')
+		[[ ${lines[$((i + 1))]} == "wm $want."???"Z" ]] || fail "line $i: ${lines[$i]} / ${lines[$((i + 1))]}"
+		[ "${lines[$((i + 1))]}" = "wm $want.$(printf %03d $((ms % 1000)))Z" ]
+	done
+	# without --watermarks there are none
+	psql_q "INSERT INTO $tbl VALUES (3, 1, 1, 'c')"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | { grep -c __watermark || true; }' _ "$slot" "$pub"
+	assert_output 0
+}
+
+@test "--watermark-interval limits how often watermarks come" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	for i in 1 2 3 4 5; do psql_q "INSERT INTO $tbl VALUES ($i, 1, 1, 'a')"; done
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now --watermarks --watermark-interval=1h | grep -c __watermark' _ "$slot" "$pub"
+	assert_output 1
+}
+
+@test "--max-lag-bytes warns when the slot holds too much WAL" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl SELECT g, 1, 1, 'x' FROM generate_series(1, 1000) g"
+	run -0 --separate-stderr tail_run -E now --max-lag-bytes=1k
+	assert_equal "${#lines[@]}" 1000
+	assert_equal "$stderr" "pgcdc-tail: warning: slot \"$slot\" holds 0 MB of WAL on the server (over --max-lag-bytes): the pipeline is not keeping up"
+	run -2 --separate-stderr tail_run --max-lag-bytes=lots
+	assert_equal "${stderr_lines[0]}" 'pgcdc-tail: invalid value "lots" for option --max-lag-bytes: not a size (digits, then k, M or G)'
+}

@@ -31,7 +31,8 @@
 enum {
 	OPT_PUBLICATION = OPT_TOOL, OPT_CREATE_SLOT, OPT_CREATE_PUB,
 	OPT_TABLES, OPT_DROP_SLOT, OPT_NO_ACK, OPT_ACK, OPT_LSN_FILE,
-	OPT_SNAPSHOT, OPT_NUMERIC
+	OPT_SNAPSHOT, OPT_NUMERIC, OPT_WATERMARKS, OPT_WM_INTERVAL,
+	OPT_MAX_LAG
 };
 
 static const struct option longopts[] = {
@@ -54,6 +55,9 @@ static const struct option longopts[] = {
 	{ "snapshot",		required_argument, NULL, OPT_SNAPSHOT },
 	{ "status-interval",	required_argument, NULL, 's' },
 	{ "numeric",		required_argument, NULL, OPT_NUMERIC },
+	{ "watermarks",		no_argument,	   NULL, OPT_WATERMARKS },
+	{ "watermark-interval",	required_argument, NULL, OPT_WM_INTERVAL },
+	{ "max-lag-bytes",	required_argument, NULL, OPT_MAX_LAG },
 	OPTS_COMMON_LONG,
 	{ NULL, 0, NULL, 0 }
 };
@@ -73,7 +77,14 @@ static struct {
 	int		 snapshot;	/* --snapshot initial */
 	int		 pgval_flags;
 	int64_t		 status_us;
+	int		 watermarks;
+	int64_t		 wm_interval_us;
+	uint64_t	 max_lag;
 } conf;
+
+/* The last watermark written and when (monotonic, DESIGN.md section 4). */
+static int64_t wm_last = INT64_MIN, wm_written_at;
+static int lag_warned;
 
 static volatile sig_atomic_t stop_requested;
 static int output_broken;
@@ -89,6 +100,7 @@ usage(FILE *fp)
 "       [--publication=NAME] [--create-slot] [--create-publication]\n"
 "       [--tables=LIST] [-E LSN|now] [--no-ack] [--lsn-file=FILE]\n"
 "       [--snapshot=initial|never] [-s INTERVAL] [--numeric=number|string]\n"
+"       [--watermarks] [--watermark-interval=DUR] [--max-lag-bytes=SIZE]\n"
 "       %s -S SLOT --drop-slot | --ack=LSN [connection options]\n"
 "\n"
 "Connection (as pg_recvlogical; PG* variables and .pgpass apply):\n"
@@ -117,9 +129,14 @@ usage(FILE *fp)
 "      --ack=LSN              confirm LSN on the slot and exit\n"
 "  -s, --status-interval=DUR  status updates to the server (default 10s)\n"
 "\n"
-"Values:\n"
+"Values and watermarks:\n"
 "      --numeric=number|string  numeric as JSON numbers (exact digits,\n"
 "                             default) or strings\n"
+"      --watermarks           write {\"__watermark\":...} lines from commit\n"
+"                             times, and from the server clock when idle\n"
+"      --watermark-interval=DUR  at most one per DUR (default 1s)\n"
+"      --max-lag-bytes=SIZE   warn when the slot holds more WAL than this\n"
+"                             (default 1G)\n"
 "\n"
 OPTS_COMMON_HELP
 "\n"
@@ -190,6 +207,42 @@ lost(PGconn *c, const char *what)
 	free(lost_reason);
 	lost_reason = b.data;
 	return LOOP_LOST;
+}
+
+/*
+ * A watermark line for event time us (microseconds since 1970), when asked
+ * for, moving forward, and at most once per --watermark-interval.
+ */
+static void
+watermark(struct jout *o, int64_t us)
+{
+	int64_t now = now_us();
+
+	if (!conf.watermarks || us <= wm_last ||
+	    now - wm_written_at < conf.wm_interval_us)
+		return;
+	wm_last = us;
+	wm_written_at = now;
+	jout_lit(o, "{\"__watermark\":");
+	jout_time(o, us);
+	jout_lit(o, "}\n");
+	jout_flush(o);
+}
+
+/* Warn (once per crossing) when the server's WAL end is more than
+ * --max-lag-bytes past what the slot has confirmed: WAL the slot pins. */
+static void
+check_lag(uint64_t wal_end, uint64_t acked)
+{
+	uint64_t lag = wal_end > acked ? wal_end - acked : 0;
+
+	if (lag > conf.max_lag && !lag_warned) {
+		diag_warnx("slot \"%s\" holds %llu MB of WAL on the server "
+		    "(over --max-lag-bytes): the pipeline is not keeping up",
+		    conf.slot, (unsigned long long)(lag >> 20));
+		lag_warned = 1;
+	} else if (lag <= conf.max_lag / 2)
+		lag_warned = 0;
 }
 
 /* Standby status update: written up to `recv`, confirmed up to `flush`
@@ -382,7 +435,7 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 	uint64_t received = *written, acked = *written;
 	PGresult *res;
 	char *msg;
-	int n, rc;
+	int n, rc, first_keepalive = 1;
 
 #define STATUS() do { \
 	if (send_status(c, received, conf.no_ack ? 0 : acked) != 0) \
@@ -429,6 +482,8 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 			return lost(c, "lost the connection");
 		if (msg[0] == 'k' && n >= 18) {
 			uint64_t wal_end = take64((unsigned char *)msg + 1);
+			int64_t clock = (int64_t)take64((unsigned char *)msg +
+			    9) + PG_EPOCH_US;
 
 			/* Idle between transactions: a logical walsender's
 			 * keepalive position is past only transactions it has
@@ -442,7 +497,17 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 				received = *written = wal_end;
 				if (!conf.no_ack)
 					acked = *written;
+				/* The server went past everything we have
+				 * and sent nothing: caught up, so its clock
+				 * is the event-time promise. Not so for the
+				 * first keepalive of a connection: it only
+				 * repeats the slot's confirmed position, and
+				 * older transactions may still follow. */
+				if (!first_keepalive)
+					watermark(s->out, clock);
 			}
+			first_keepalive = 0;
+			check_lag(wal_end, acked);
 			if (msg[17] != 0)
 				STATUS();
 			PQfreemem(msg);
@@ -456,6 +521,8 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 		{
 			uint64_t start = take64((unsigned char *)msg + 1);
 			const unsigned char *body = (unsigned char *)msg + 25;
+
+			check_lag(take64((unsigned char *)msg + 9), acked);
 
 			/* A transaction that commits past the end position
 			 * is not started: its changes stay in the slot. */
@@ -481,6 +548,7 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 			acked = *written;
 			STATUS();
 		}
+		watermark(s->out, s->commit_ms * 1000);
 		if (endpos != 0 && *written >= endpos)
 			break;
 	}
@@ -567,6 +635,8 @@ main(int argc, char **argv)
 
 	conf.snapshot = 1;
 	conf.status_us = 10 * INT64_C(1000000);
+	conf.wm_interval_us = INT64_C(1000000);
+	conf.max_lag = (uint64_t)1 << 30;
 	opts_begin(argc, argv, SHORTOPTS, usage);
 	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) !=
 	    -1) {
@@ -598,6 +668,15 @@ main(int argc, char **argv)
 		case OPT_SNAPSHOT:
 			conf.snapshot = opts_choice("snapshot", optarg,
 			    snapshots) == 0;
+			break;
+		case OPT_WATERMARKS: conf.watermarks = 1; break;
+		case OPT_WM_INTERVAL:
+			conf.wm_interval_us = opts_duration(
+			    "watermark-interval", optarg, 0);
+			break;
+		case OPT_MAX_LAG:
+			conf.max_lag = opts_size("max-lag-bytes", optarg, 1,
+			    (size_t)1 << 62);
 			break;
 		case OPT_NUMERIC:
 			conf.pgval_flags = opts_choice("numeric", optarg,
