@@ -22,12 +22,22 @@ now_ms(void)
 void
 progress_init(struct progress *p, const char *unit)
 {
-	p->on = diag_verbosity >= 0 && isatty(STDERR_FILENO);
+	p->tty = isatty(STDERR_FILENO);
+	p->on = diag_verbosity >= 0 && p->tty;
 	p->unit = unit;
+	p->label = NULL;
+	p->total = 0;
 	p->count = 0;
 	p->next_check = PROGRESS_EVERY;
 	p->start_ms = p->last_ms = p->on ? now_ms() : 0;
 	p->drawn = 0;
+}
+
+void
+progress_force(struct progress *p)
+{
+	p->on = 1;
+	p->start_ms = p->last_ms = now_ms();
 }
 
 void
@@ -36,13 +46,18 @@ progress_draw(struct progress *p)
 	int64_t t = now_ms(), el;
 
 	p->next_check = p->count + PROGRESS_EVERY;
-	if (t - p->last_ms < 500)
+	if (t - p->last_ms < (p->tty ? 500 : 5000))
 		return;
 	p->last_ms = t;
 	el = t - p->start_ms;
-	fprintf(stderr, "\r%s: %llu %s, %.1f s, %.0f %s/s ", diag_progname,
-	    (unsigned long long)p->count, p->unit, (double)el / 1000,
-	    el > 0 ? (double)p->count * 1000 / (double)el : 0.0, p->unit);
+	fprintf(stderr, "%s%s: %s%s%llu", p->tty ? "\r" : "", diag_progname,
+	    p->label != NULL ? p->label : "", p->label != NULL ? ": " : "",
+	    (unsigned long long)p->count);
+	if (p->total > 0)
+		fprintf(stderr, " of ~%llu", (unsigned long long)p->total);
+	fprintf(stderr, " %s, %.1f s, %.0f %s/s%s", p->unit, (double)el / 1000,
+	    el > 0 ? (double)p->count * 1000 / (double)el : 0.0, p->unit,
+	    p->tty ? " " : "\n");
 	fflush(stderr);
 	p->drawn = 1;
 }
@@ -50,6 +65,11 @@ progress_draw(struct progress *p)
 void
 progress_done(struct progress *p)
 {
+	if (p->on && !p->tty) {
+		p->last_ms = 0;		/* draw now, whatever the throttle */
+		progress_draw(p);
+		return;
+	}
 	if (p->drawn) {
 		fputs("\r\033[K", stderr);
 		fflush(stderr);

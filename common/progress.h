@@ -15,7 +15,10 @@
 
 struct progress {
 	int		 on;
+	int		 tty;		/* redraw one line; else whole lines */
 	const char	*unit;
+	const char	*label;		/* what is being done, or NULL */
+	uint64_t	 total;		/* expected count (estimate), or 0 */
 	uint64_t	 count;
 	uint64_t	 next_check;
 	int64_t		 start_ms;
@@ -24,8 +27,11 @@ struct progress {
 };
 
 void	progress_init(struct progress *p, const char *unit);
+/* Show progress even when stderr is not a terminal (--progress). */
+void	progress_force(struct progress *p);
 void	progress_draw(struct progress *p);
-/* Erase the line (the final counts are the tool's business). */
+/* On a terminal, erase the line (the final counts are the tool's
+ * business); forced progress elsewhere ends with a final line. */
 void	progress_done(struct progress *p);
 
 static inline void

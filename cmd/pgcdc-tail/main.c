@@ -32,7 +32,7 @@ enum {
 	OPT_PUBLICATION = OPT_TOOL, OPT_CREATE_SLOT, OPT_CREATE_PUB,
 	OPT_TABLES, OPT_DROP_SLOT, OPT_NO_ACK, OPT_ACK, OPT_LSN_FILE,
 	OPT_SNAPSHOT, OPT_NUMERIC, OPT_WATERMARKS, OPT_WM_INTERVAL,
-	OPT_MAX_LAG
+	OPT_MAX_LAG, OPT_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -58,6 +58,7 @@ static const struct option longopts[] = {
 	{ "watermarks",		no_argument,	   NULL, OPT_WATERMARKS },
 	{ "watermark-interval",	required_argument, NULL, OPT_WM_INTERVAL },
 	{ "max-lag-bytes",	required_argument, NULL, OPT_MAX_LAG },
+	{ "progress",		no_argument,	   NULL, OPT_PROGRESS },
 	OPTS_COMMON_LONG,
 	{ NULL, 0, NULL, 0 }
 };
@@ -80,6 +81,7 @@ static struct {
 	int		 watermarks;
 	int64_t		 wm_interval_us;
 	uint64_t	 max_lag;
+	int		 progress;
 } conf;
 
 /* The last watermark written and when (monotonic, DESIGN.md section 4). */
@@ -101,6 +103,7 @@ usage(FILE *fp)
 "       [--tables=LIST] [-E LSN|now] [--no-ack] [--lsn-file=FILE]\n"
 "       [--snapshot=initial|never] [-s INTERVAL] [--numeric=number|string]\n"
 "       [--watermarks] [--watermark-interval=DUR] [--max-lag-bytes=SIZE]\n"
+"       [--progress]\n"
 "       %s -S SLOT --drop-slot | --ack=LSN [connection options]\n"
 "\n"
 "Connection (as pg_recvlogical; PG* variables and .pgpass apply):\n"
@@ -121,6 +124,8 @@ usage(FILE *fp)
 "      --drop-slot            drop the slot and exit\n"
 "      --snapshot=initial|never  copy every published table first when\n"
 "                             the slot is created (default initial)\n"
+"      --progress             snapshot progress on stderr even when it is\n"
+"                             not a terminal\n"
 "\n"
 "Position and acknowledgement:\n"
 "  -E, --endpos=LSN|now       stop once this position is reached (exit 0)\n"
@@ -670,6 +675,7 @@ main(int argc, char **argv)
 			    snapshots) == 0;
 			break;
 		case OPT_WATERMARKS: conf.watermarks = 1; break;
+		case OPT_PROGRESS: conf.progress = 1; break;
 		case OPT_WM_INTERVAL:
 			conf.wm_interval_us = opts_duration(
 			    "watermark-interval", optarg, 0);
@@ -740,7 +746,7 @@ main(int argc, char **argv)
 	stream_init(&s, &jout_stdout, db, conf.pgval_flags);
 	if (created && snap != NULL)
 		snapshot_copy(&conf.conn, snap, conf.publication, db, start,
-		    conf.pgval_flags);
+		    conf.pgval_flags, conf.progress);
 	free(snap);
 	if (!output_broken) {
 		written = run(&c, &s, endpos, start);

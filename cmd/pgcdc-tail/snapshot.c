@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "jout.h"
 #include "pgval.h"
+#include "progress.h"
 #include "snapshot.h"
 
 struct snapcol {
@@ -33,6 +34,7 @@ struct snapctx {
 	uint64_t	 lsn;
 	int64_t		 ts_ms;
 	int		 flags;
+	int		 progress;	/* --progress */
 	uint64_t	 rows;
 };
 
@@ -126,8 +128,9 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 {
 	struct buf sql = BUF_INIT, field = BUF_INIT;
 	struct snapcol *cols;
+	struct progress pg;
 	PGresult *r;
-	char *line, *p, *end, *tab;
+	char *line, *p, *end, *tab, *label;
 	int ncols, i, n;
 
 	/* Columns in table order, as COPY writes them. */
@@ -146,6 +149,9 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 	    "ORDER BY a.attnum");
 	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
 	ncols = PQntuples(r);
+	buf_reset(&field);
+	buf_printf(&field, "snapshot of %s.%s", nsp, rel);
+	label = xstrdup(field.data);
 	cols = xcalloc((size_t)ncols + 1, sizeof(*cols));
 	for (i = 0; i < ncols; i++) {
 		buf_reset(&field);
@@ -168,6 +174,28 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 	json_quote(&x->source, rel);
 	buf_printf(&x->source, ",\"lsn\":%llu,\"txId\":null,\"ts_ms\":%lld,"
 	    "\"snapshot\":", (unsigned long long)x->lsn, (long long)x->ts_ms);
+
+	/* The planner's row estimate is the progress total. */
+	progress_init(&pg, "rows");
+	if (x->progress)
+		progress_force(&pg);
+	pg.label = label;
+	buf_reset(&sql);
+	buf_puts(&sql, "SELECT reltuples::bigint FROM pg_class WHERE oid = ");
+	{
+		struct buf q = BUF_INIT;
+
+		conn_ident(&q, nsp);
+		buf_putc(&q, '.');
+		conn_ident(&q, rel);
+		conn_literal(&sql, q.data);
+		buf_free(&q);
+	}
+	buf_puts(&sql, "::regclass");
+	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
+	if (PQntuples(r) == 1 && atoll(PQgetvalue(r, 0, 0)) > 0)
+		pg.total = (uint64_t)atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
 
 	buf_reset(&sql);
 	buf_puts(&sql, "COPY ");
@@ -208,7 +236,10 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 		x->cur = !x->cur;
 		x->pending = 1;
 		x->rows++;
+		progress_tick(&pg, 1);
 	}
+	progress_done(&pg);
+	free(label);
 	if (n == -2)
 		diag_errx(EXIT_DATA, "could not copy table \"%s.%s\": %s", nsp,
 		    rel, PQerrorMessage(c));
@@ -229,7 +260,8 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 
 void
 snapshot_copy(const struct conn_opts *co, const char *snap,
-    const char *publication, const char *db, uint64_t lsn, int pgval_flags)
+    const char *publication, const char *db, uint64_t lsn, int pgval_flags,
+    int progress)
 {
 	struct snapctx x;
 	struct buf sql = BUF_INIT;
@@ -244,6 +276,7 @@ snapshot_copy(const struct conn_opts *co, const char *snap,
 	x.db = db;
 	x.lsn = lsn;
 	x.flags = pgval_flags;
+	x.progress = progress;
 	gettimeofday(&tv, NULL);
 	x.ts_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 

@@ -16,9 +16,11 @@
 #include "conn.h"
 
 /* Copy the tables of `publication` as seen by exported snapshot `snap`.
- * Output goes to jout_stdout; fatal on any error. */
+ * Output goes to jout_stdout; fatal on any error. Progress (table, rows,
+ * estimated total) goes to stderr when it is a terminal, or always with
+ * `progress`. */
 void	snapshot_copy(const struct conn_opts *co, const char *snap,
 	    const char *publication, const char *db, uint64_t lsn,
-	    int pgval_flags);
+	    int pgval_flags, int progress);
 
 #endif
