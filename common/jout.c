@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "buf.h"
 #include "diag.h"
 #include "jout.h"
 #include "tstamp.h"
@@ -186,6 +187,34 @@ special:
 		p++;
 	}
 	jout_char(o, '"');
+}
+
+void
+jout_quote_buf(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		switch (ch) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default:
+			if (ch < 0x20)
+				buf_printf(b, "\\u00%c%c", hexdig[ch >> 4],
+				    hexdig[ch & 0xF]);
+			else
+				buf_putc(b, (char)ch);
+		}
+	}
+	buf_putc(b, '"');
 }
 
 void

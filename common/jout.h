@@ -78,6 +78,10 @@ jout_lit(struct jout *o, const char *s)
 /* s (n bytes of UTF-8, may contain NUL) as a quoted JSON string, escaping
  * '"', '\\' and control characters. */
 void	jout_str(struct jout *o, const char *s, size_t n);
+/* The same quoting into memory: append s (n bytes) to b as a JSON string,
+ * for keys and names prepared once (setup, not the hot path). */
+struct buf;
+void	jout_quote_buf(struct buf *b, const char *s, size_t n);
 void	jout_i64(struct jout *o, int64_t v);
 void	jout_u64(struct jout *o, uint64_t v);
 /* A time (microseconds since the epoch) as a quoted RFC 3339 UTC string. */

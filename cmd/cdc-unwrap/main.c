@@ -340,20 +340,10 @@ static char *
 json_key(const char *name, size_t n)
 {
 	struct buf q = BUF_INIT;
-	size_t i;
 
-	buf_puts(&q, ",\"");
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)name[i];
-
-		if (ch == '"' || ch == '\\')
-			buf_putc(&q, '\\');
-		if (ch < 0x20)
-			buf_printf(&q, "\\u%04x", ch);
-		else
-			buf_putc(&q, (char)ch);
-	}
-	buf_puts(&q, "\":");
+	buf_putc(&q, ',');
+	jout_quote_buf(&q, name, n);
+	buf_putc(&q, ':');
 	return q.data;
 }
 

@@ -41,18 +41,20 @@ struct snapctx {
 static void
 json_quote(struct buf *b, const char *s)
 {
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
+	jout_quote_buf(b, s, strlen(s));
+}
 
-		if (ch == '"' || ch == '\\')
-			buf_putc(b, '\\');
-		if (ch < 0x20)
-			buf_printf(b, "\\u%04x", ch);
-		else
-			buf_putc(b, (char)ch);
-	}
-	buf_putc(b, '"');
+/* 'schema.table' as a SQL literal of the quoted name, for ::regclass. */
+static void
+regclass_literal(struct buf *sql, const char *nsp, const char *rel)
+{
+	struct buf q = BUF_INIT;
+
+	conn_ident(&q, nsp);
+	buf_putc(&q, '.');
+	conn_ident(&q, rel);
+	conn_literal(sql, q.data);
+	buf_free(&q);
 }
 
 /* Write the held-back row as an event; `last` marks the snapshot's end. */
@@ -136,15 +138,7 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 	/* Columns in table order, as COPY writes them. */
 	buf_puts(&sql, "SELECT a.attname, a.atttypid FROM pg_attribute a "
 	    "WHERE a.attrelid = ");
-	{
-		struct buf q = BUF_INIT;
-
-		conn_ident(&q, nsp);
-		buf_putc(&q, '.');
-		conn_ident(&q, rel);
-		conn_literal(&sql, q.data);
-		buf_free(&q);
-	}
+	regclass_literal(&sql, nsp, rel);
 	buf_puts(&sql, "::regclass AND a.attnum > 0 AND NOT a.attisdropped "
 	    "ORDER BY a.attnum");
 	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
@@ -182,15 +176,7 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 	pg.label = label;
 	buf_reset(&sql);
 	buf_puts(&sql, "SELECT reltuples::bigint FROM pg_class WHERE oid = ");
-	{
-		struct buf q = BUF_INIT;
-
-		conn_ident(&q, nsp);
-		buf_putc(&q, '.');
-		conn_ident(&q, rel);
-		conn_literal(&sql, q.data);
-		buf_free(&q);
-	}
+	regclass_literal(&sql, nsp, rel);
 	buf_puts(&sql, "::regclass");
 	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
 	if (PQntuples(r) == 1 && atoll(PQgetvalue(r, 0, 0)) > 0)

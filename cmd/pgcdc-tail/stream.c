@@ -106,22 +106,12 @@ getstr(struct cursor *c)
 	return s;
 }
 
+/* s as a JSON string, in a new allocation. */
 static char *
 json_quoted(const char *s)
 {
 	buf_reset(&scratch);
-	buf_putc(&scratch, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			buf_putc(&scratch, '\\');
-		if (ch < 0x20)
-			buf_printf(&scratch, "\\u%04x", ch);
-		else
-			buf_putc(&scratch, (char)ch);
-	}
-	buf_putc(&scratch, '"');
+	jout_quote_buf(&scratch, s, strlen(s));
 	return xstrdup(scratch.data);
 }
 

@@ -35,6 +35,7 @@ static long	mismatch(const struct buf *, const struct buf *);
 static void	ref_str(struct buf *, const unsigned char *, size_t);
 static int	run_child(void (*)(void), struct buf *);
 static void	test_str_basic(void);
+static void	test_quote_buf(void);
 static void	test_str_controls(void);
 static void	test_str_offsets(void);
 static void	test_str_random(void);
@@ -864,5 +865,39 @@ main(void)
 	test_errors();
 	test_broken_pipe();
 	teardown();
+	test_quote_buf();
 	return unit_report();
+}
+
+/* jout_quote_buf writes into memory exactly what jout_str streams: every
+ * byte value, and random strings, against the reference escaper. */
+static void
+test_quote_buf(void)
+{
+	unsigned char all[256];
+	struct buf q = BUF_INIT, ref = BUF_INIT;
+	int i, k;
+
+	for (i = 0; i < 256; i++)
+		all[i] = (unsigned char)i;
+	jout_quote_buf(&q, (const char *)all, 128);
+	ref_str(&ref, all, 128);
+	CHECK(mismatch(&q, &ref) == -1);
+	for (k = 0; k < 500; k++) {
+		unsigned char s[40];
+		size_t n = (size_t)(unit_rand() % sizeof(s));
+
+		for (i = 0; i < (int)n; i++)
+			s[i] = (unsigned char)(unit_rand() % 128);
+		buf_reset(&q);
+		buf_reset(&ref);
+		jout_quote_buf(&q, (const char *)s, n);
+		ref_str(&ref, s, n);
+		CHECK(mismatch(&q, &ref) == -1);
+	}
+	buf_reset(&q);
+	jout_quote_buf(&q, "a\"b", 3);
+	CHECK_STR(q.data, "\"a\\\"b\"");
+	buf_free(&q);
+	buf_free(&ref);
 }
