@@ -408,3 +408,22 @@ status 0'
 	run -0 bash -c 'cat "$1"/batch.*.ndjson | wc -l' _ "$state"
 	assert_output 1
 }
+
+@test "with --endpos a lost connection is an error, exit 1" {
+	make_sales
+	tail_run --create-slot -E now >/dev/null
+	# an end position far ahead: it waits, streaming, until the server goes
+	pgcdc-tail -S "$slot" --publication "$pub" -E FFFFFFFF/0 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	for _ in $(seq 1 50); do
+		[ "$(psql_q "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$slot' AND active")" = 1 ] && break
+		sleep 0.1
+	done
+	runuser -u postgres -- "$CDC_PG_BINDIR/pg_ctl" -D "$CDC_PG_DIR/data" -m fast -w -t 30 restart -l "$CDC_PG_DIR/log" >/dev/null 2>&1 3>&-
+	status=0
+	wait "$pid" || status=$?
+	assert_equal "$status" 1
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output --regexp '^pgcdc-tail: the server ended the stream: .+$'
+	assert_equal "${#lines[@]}" 1
+}
