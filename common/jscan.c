@@ -72,6 +72,22 @@ newtok(struct jdoc *d, enum jtype type, const unsigned char *at)
 	return d->ntok++;
 }
 
+/* true, false or null at p: a token and the position after it, or NULL
+ * after fail(). */
+static inline const unsigned char *
+scan_literal(struct jdoc *d, const unsigned char *p, const unsigned char *end,
+    const char *word, enum jtype type)
+{
+	size_t n = strlen(word);
+	uint32_t t;
+
+	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
+		return fail(d, p, "invalid literal"), NULL;
+	t = newtok(d, type, p);
+	d->tok[t].len = (uint32_t)n;
+	return p + n;
+}
+
 /* Runs of digits, 8 at a time: a word is all digits when every byte has
  * high nibble 3 and stays below 0x40 after adding 6. */
 static inline const unsigned char *
@@ -187,25 +203,16 @@ value:
 			return -1;
 		break;
 	case 't':
-		if (end - p < 4 || memcmp(p, "true", 4) != 0)
-			return fail(d, p, "invalid literal");
-		t = newtok(d, J_TRUE, p);
-		d->tok[t].len = 4;
-		p += 4;
+		if ((p = scan_literal(d, p, end, "true", J_TRUE)) == NULL)
+			return -1;
 		break;
 	case 'f':
-		if (end - p < 5 || memcmp(p, "false", 5) != 0)
-			return fail(d, p, "invalid literal");
-		t = newtok(d, J_FALSE, p);
-		d->tok[t].len = 5;
-		p += 5;
+		if ((p = scan_literal(d, p, end, "false", J_FALSE)) == NULL)
+			return -1;
 		break;
 	case 'n':
-		if (end - p < 4 || memcmp(p, "null", 4) != 0)
-			return fail(d, p, "invalid literal");
-		t = newtok(d, J_NULL, p);
-		d->tok[t].len = 4;
-		p += 4;
+		if ((p = scan_literal(d, p, end, "null", J_NULL)) == NULL)
+			return -1;
 		break;
 	default:
 		return fail(d, p, "unexpected character, expected a value");

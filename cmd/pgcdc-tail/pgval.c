@@ -622,3 +622,54 @@ pgval_array_elem(uint32_t oid)
 	default:	return 0;
 	}
 }
+
+/*
+ * Undo COPY's text format escapes of one field: \b \f \n \r \t \v, \ooo
+ * octal, \xhh hex, a backslash before anything else is that character.
+ * Returns 1 for \N (NULL), else 0 with the value in out. Used by the
+ * snapshot (COPY ... TO STDOUT) and by the tests.
+ */
+int
+pgval_copy_field(const char *s, size_t n, struct buf *out)
+{
+	size_t i, k;
+	int v, d;
+
+	buf_reset(out);
+	if (n == 2 && s[0] == '\\' && s[1] == 'N')
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 == n) {
+			buf_putc(out, s[i]);
+			continue;
+		}
+		switch (s[++i]) {
+		case 'b': buf_putc(out, '\b'); break;
+		case 'f': buf_putc(out, '\f'); break;
+		case 'n': buf_putc(out, '\n'); break;
+		case 'r': buf_putc(out, '\r'); break;
+		case 't': buf_putc(out, '\t'); break;
+		case 'v': buf_putc(out, '\v'); break;
+		case 'x':
+			for (v = 0, k = 0; k < 2 && i + 1 < n &&
+			    (d = pv_hexval(s[i + 1])) >= 0; k++, i++)
+				v = v * 16 + d;
+			if (k == 0)
+				buf_putc(out, 'x');
+			else
+				buf_putc(out, (char)v);
+			break;
+		default:
+			if (s[i] >= '0' && s[i] <= '7') {
+				v = s[i] - '0';
+				for (k = 1; k < 3 && i + 1 < n &&
+				    s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
+					v = v * 8 + (s[++i] - '0');
+				buf_putc(out, (char)v);
+			} else
+				buf_putc(out, s[i]);
+			break;
+		}
+	}
+	return 0;
+}

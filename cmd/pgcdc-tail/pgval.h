@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "jout.h"
 
 /* Flags. */
@@ -60,6 +61,10 @@ enum {
  */
 int	pgval_write(struct jout *o, uint32_t oid, const char *text, size_t len,
 	    int flags);
+
+/* One field of COPY's text format, unescaped into out (reset first):
+ * 1 when it is \N (NULL), else 0. */
+int	pgval_copy_field(const char *s, size_t n, struct buf *out);
 
 /* Element type of a built-in array type OID (1007 int4[] -> 23), or 0 when
  * oid is not a known array type. */

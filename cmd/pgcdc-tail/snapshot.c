@@ -78,53 +78,6 @@ write_pending(struct snapctx *x, int last)
 	x->pending = 0;
 }
 
-/* Undo COPY text escaping of p[0..n) into out; 1 when it is \N (null). */
-static int
-copy_field(const char *p, size_t n, struct buf *out)
-{
-	size_t i;
-	int v, k;
-
-	buf_reset(out);
-	if (n == 2 && p[0] == '\\' && p[1] == 'N')
-		return 1;
-	for (i = 0; i < n; i++) {
-		if (p[i] != '\\' || i + 1 == n) {
-			buf_putc(out, p[i]);
-			continue;
-		}
-		switch (p[++i]) {
-		case 'b': buf_putc(out, '\b'); break;
-		case 'f': buf_putc(out, '\f'); break;
-		case 'n': buf_putc(out, '\n'); break;
-		case 'r': buf_putc(out, '\r'); break;
-		case 't': buf_putc(out, '\t'); break;
-		case 'v': buf_putc(out, '\v'); break;
-		case 'x':
-			for (v = 0, k = 0; k < 2 && i + 1 < n &&
-			    strchr("0123456789abcdefABCDEF", p[i + 1]) != NULL;
-			    k++) {
-				char c = p[++i];
-
-				v = v * 16 + (c <= '9' ? c - '0' :
-				    (c | 0x20) - 'a' + 10);
-			}
-			buf_putc(out, (char)v);
-			break;
-		default:
-			if (p[i] >= '0' && p[i] <= '7') {
-				for (v = 0, k = 0; k < 3 && i < n &&
-				    p[i] >= '0' && p[i] <= '7'; k++, i++)
-					v = v * 8 + (p[i] - '0');
-				i--;
-				buf_putc(out, (char)v);
-			} else
-				buf_putc(out, p[i]);
-		}
-	}
-	return 0;
-}
-
 static void
 copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 {
@@ -206,7 +159,7 @@ copy_table(PGconn *c, struct snapctx *x, const char *nsp, const char *rel)
 			if (i > 0)
 				jout_char(o, ',');
 			jout_lit(o, cols[i].key);
-			if (copy_field(p, (size_t)(tab - p), &field))
+			if (pgval_copy_field(p, (size_t)(tab - p), &field))
 				jout_raw(o, "null", 4);
 			else
 				pgval_write(o, cols[i].typoid, field.data,

@@ -45,7 +45,6 @@ static void	setup(void);
 static void	teardown(void);
 static void	convert(uint32_t, const char *, size_t, int);
 static void	want_quoted(const char *, size_t);
-static int	copy_unescape(const char *, size_t, struct buf *);
 static int	run_convert(int, char **);
 static int	run_elem(int, char **);
 static void	test_ints(void);
@@ -63,6 +62,7 @@ static void	test_arrays_malformed(void);
 static void	test_arrays_large(void);
 static void	test_array_elem(void);
 static void	test_garbage(void);
+static void	test_copy_field(void);
 
 static char tmpdir[256];
 static char outpath[300];
@@ -783,56 +783,6 @@ test_garbage(void)
 	CHECK_INT(nonjson - before, 0);
 }
 
-/*
- * Undo COPY's text format escapes of one field: \b \f \n \r \t \v, \ooo
- * octal, \xhh hex, a backslash before anything else is that character.
- * Returns 1 for \N (NULL), else 0 with the value in out.
- */
-static int
-copy_unescape(const char *s, size_t n, struct buf *out)
-{
-	size_t i, k;
-	int v, d;
-
-	buf_reset(out);
-	if (n == 2 && s[0] == '\\' && s[1] == 'N')
-		return 1;
-	for (i = 0; i < n; i++) {
-		if (s[i] != '\\' || i + 1 == n) {
-			buf_putc(out, s[i]);
-			continue;
-		}
-		switch (s[++i]) {
-		case 'b': buf_putc(out, '\b'); break;
-		case 'f': buf_putc(out, '\f'); break;
-		case 'n': buf_putc(out, '\n'); break;
-		case 'r': buf_putc(out, '\r'); break;
-		case 't': buf_putc(out, '\t'); break;
-		case 'v': buf_putc(out, '\v'); break;
-		case 'x':
-			for (v = 0, k = 0; k < 2 && i + 1 < n &&
-			    (d = pv_hexval(s[i + 1])) >= 0; k++, i++)
-				v = v * 16 + d;
-			if (k == 0)
-				buf_putc(out, 'x');
-			else
-				buf_putc(out, (char)v);
-			break;
-		default:
-			if (s[i] >= '0' && s[i] <= '7') {
-				v = s[i] - '0';
-				for (k = 1; k < 3 && i + 1 < n &&
-				    s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
-					v = v * 8 + (s[++i] - '0');
-				buf_putc(out, (char)v);
-			} else
-				buf_putc(out, s[i]);
-			break;
-		}
-	}
-	return 0;
-}
-
 /* test_pgval --convert OID [FLAGS]: see the top of the file. */
 static int
 run_convert(int argc, char **argv)
@@ -859,7 +809,7 @@ run_convert(int argc, char **argv)
 		n = (size_t)len;
 		if (line[n - 1] == '\n')
 			n--;
-		if (copy_unescape(line, n, &val))
+		if (pgval_copy_field(line, n, &val))
 			jout_raw(&out, "null", 4);
 		else
 			pgval_write(&out, (uint32_t)oid, val.data, val.len,
@@ -897,6 +847,30 @@ run_elem(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* pgval_copy_field: COPY text escapes, as PostgreSQL writes and reads them. */
+static void
+test_copy_field(void)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "plain", "plain" }, { "a\\tb", "a\tb" },
+		{ "\\b\\f\\n\\r\\t\\v", "\b\f\n\r\t\v" },
+		{ "\\\\", "\\" }, { "\\101\\7", "A\a" },
+		{ "\\x41\\x4", "A\x04" }, { "\\x", "x" }, { "\\xg", "xg" },
+		{ "\\q", "q" }, { "end\\", "end\\" }, { "", "" },
+		{ "\\NULL", "NULL" }
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(pgval_copy_field(cases[i].in, strlen(cases[i].in),
+		    &b), 0);
+		CHECK_STR(b.data, cases[i].out);
+	}
+	CHECK_INT(pgval_copy_field("\\N", 2, &b), 1);
+	buf_free(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -930,5 +904,6 @@ main(int argc, char **argv)
 	/* Every case above wrote one valid JSON value. */
 	CHECK_INT(nonjson, 0);
 	teardown();
+	test_copy_field();
 	return unit_report();
 }
