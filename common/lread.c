@@ -52,8 +52,11 @@ lread_close(struct lread *r)
 	r->fd = -1;
 }
 
+#define STOPPED(r)	((r)->stop != NULL && *(r)->stop)
+
 /* Wait for input the way the idle hook asks, then read once into the free
- * space after end. Returns bytes read, 0 at end of input, -1 on error. */
+ * space after end. Returns 1 after reading, 0 at end of input, -1 on error,
+ * -2 when asked to stop. */
 static int
 fill(struct lread *r)
 {
@@ -66,7 +69,7 @@ fill(struct lread *r)
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, 0) == 0) {
 			r->idle(r->idle_arg, 0);
-			while (r->idle_ms > 0) {
+			while (r->idle_ms > 0 && !STOPPED(r)) {
 				rc = poll(&pfd, 1, r->idle_ms);
 				if (rc > 0 || (rc < 0 && errno != EINTR))
 					break;
@@ -76,6 +79,8 @@ fill(struct lread *r)
 		}
 	}
 	for (;;) {
+		if (STOPPED(r))
+			return -2;
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n >= 0)
 			break;
@@ -93,6 +98,7 @@ static int
 discard_line(struct lread *r)
 {
 	char *nl;
+	int rc;
 
 	for (;;) {
 		nl = memchr(r->buf + r->start, '\n', r->end - r->start);
@@ -103,8 +109,8 @@ discard_line(struct lread *r)
 		r->start = r->end = 0;
 		if (r->eof)
 			return 0;
-		if (fill(r) < 0)
-			return -1;
+		if ((rc = fill(r)) < 0)
+			return rc;
 	}
 }
 
@@ -124,6 +130,7 @@ lread_next(struct lread *r, const char **line, size_t *len)
 {
 	char *p, *nl;
 	size_t n, avail;
+	int rc;
 
 	for (;;) {
 		p = r->buf + r->start;
@@ -150,8 +157,8 @@ lread_next(struct lread *r, const char **line, size_t *len)
 		if (avail > r->max_line + 1) {	/* + 1: a \r may end it */
 			r->lineno++;
 			r->scanned = 0;
-			if (discard_line(r) != 0)
-				return LREAD_ERROR;
+			if ((rc = discard_line(r)) != 0)
+				return rc == -2 ? LREAD_STOP : LREAD_ERROR;
 			return LREAD_TOOLONG;
 		}
 		/* Make room: slide the partial line to the front, or grow. */
@@ -164,7 +171,7 @@ lread_next(struct lread *r, const char **line, size_t *len)
 			r->cap *= 2;
 			r->buf = xrealloc(r->buf, r->cap);
 		}
-		if (fill(r) < 0)
-			return LREAD_ERROR;
+		if ((rc = fill(r)) < 0)
+			return rc == -2 ? LREAD_STOP : LREAD_ERROR;
 	}
 }

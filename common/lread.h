@@ -19,6 +19,7 @@
 #ifndef CDC_LREAD_H
 #define CDC_LREAD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ enum {
 	LREAD_EOF = 0,
 	LREAD_LINE = 1,
 	LREAD_TOOLONG = 2,	/* r->lineno is the line that was too long */
+	LREAD_STOP = 3,		/* *r->stop was set while waiting for input */
 	LREAD_ERROR = -1	/* read(2) failed; errno set */
 };
 
@@ -51,6 +53,13 @@ struct lread {
 	void		(*idle)(void *arg, int timed_out);
 	void		*idle_arg;
 	int		 idle_ms;
+	/*
+	 * When not NULL: a flag a signal handler sets (installed without
+	 * SA_RESTART, so waiting is interrupted). Once it is set, lread_next
+	 * returns LREAD_STOP instead of waiting for more input; a partial line
+	 * not yet ended by "\n" is not returned.
+	 */
+	volatile sig_atomic_t *stop;
 };
 
 /* Open path ("-" is standard input). 0, or -1 with errno set. */
@@ -58,7 +67,8 @@ int	lread_open(struct lread *r, const char *path, size_t max_line);
 /* Read from an open descriptor; name is used in messages. */
 void	lread_fdopen(struct lread *r, int fd, const char *name,
 	    size_t max_line);
-/* Next non-blank line: LREAD_LINE, LREAD_EOF, LREAD_TOOLONG, LREAD_ERROR. */
+/* Next non-blank line: LREAD_LINE, LREAD_EOF, LREAD_TOOLONG, LREAD_STOP,
+ * LREAD_ERROR. */
 int	lread_next(struct lread *r, const char **line, size_t *len);
 /* Release the buffer; closes the descriptor unless it is standard input. */
 void	lread_close(struct lread *r);

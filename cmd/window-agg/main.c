@@ -1,10 +1,809 @@
 /*
- * window-agg: event-time window aggregates over a row stream. Not implemented yet.
+ * window-agg: event-time window aggregates over a row stream.
+ *
+ * Rows (NDJSON objects, optionally a __kind changelog) are assigned to
+ * tumbling, hopping, cumulating or session windows by an event-time field;
+ * a watermark (the largest time seen minus --watermark-delay, or in-band
+ * __watermark lines) decides when a window is complete, and then one result
+ * row per window and group is written. Each line is scanned once (jscan);
+ * the aggregates are exact and accept retractions (agg.c); only open windows
+ * are kept (window.c), and --state carries them from one run to the next
+ * (state.c).
  */
-#include "stub.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "jscan.h"
+#include "lread.h"
+#include "opts.h"
+#include "progress.h"
+#include "wagg.h"
+
+#define SHORTOPTS	"?Va:g:qt:v"
+
+enum {
+	OPT_TUMBLE = OPT_TOOL,
+	OPT_HOP,
+	OPT_CUMULATE,
+	OPT_SESSION,
+	OPT_SIZE,
+	OPT_OFFSET,
+	OPT_TIME_UNIT,
+	OPT_PROCTIME,
+	OPT_HAVING,
+	OPT_ASSIGN,
+	OPT_WATERMARK_DELAY,
+	OPT_WATERMARKS,
+	OPT_IDLE_TIMEOUT,
+	OPT_ALLOWED_LATENESS,
+	OPT_LATE,
+	OPT_EMIT,
+	OPT_STATE,
+	OPT_DRAIN
+};
+
+static const struct option longopts[] = {
+	{ "agg",		required_argument, NULL, 'a' },
+	{ "allowed-lateness",	required_argument, NULL, OPT_ALLOWED_LATENESS },
+	{ "assign",		no_argument,	   NULL, OPT_ASSIGN },
+	{ "cumulate",		required_argument, NULL, OPT_CUMULATE },
+	{ "drain",		no_argument,	   NULL, OPT_DRAIN },
+	{ "emit",		required_argument, NULL, OPT_EMIT },
+	{ "group-by",		required_argument, NULL, 'g' },
+	{ "having",		required_argument, NULL, OPT_HAVING },
+	{ "hop",		required_argument, NULL, OPT_HOP },
+	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "late",		required_argument, NULL, OPT_LATE },
+	{ "offset",		required_argument, NULL, OPT_OFFSET },
+	{ "proctime",		no_argument,	   NULL, OPT_PROCTIME },
+	{ "session",		required_argument, NULL, OPT_SESSION },
+	{ "size",		required_argument, NULL, OPT_SIZE },
+	{ "state",		required_argument, NULL, OPT_STATE },
+	{ "time",		required_argument, NULL, 't' },
+	{ "time-unit",		required_argument, NULL, OPT_TIME_UNIT },
+	{ "tumble",		required_argument, NULL, OPT_TUMBLE },
+	{ "watermark-delay",	required_argument, NULL, OPT_WATERMARK_DELAY },
+	{ "watermarks",		no_argument,	   NULL, OPT_WATERMARKS },
+	OPTS_COMMON_LONG,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct conf conf;
+struct counters cnt;
+struct clock clk = { T_MIN, T_MIN, T_MIN, 0 };
+
+static volatile sig_atomic_t stop;
+static struct jdoc doc = JDOC_INIT;
+static struct aval *vals;
+static struct buf keybuf = BUF_INIT, canon = BUF_INIT, tmp = BUF_INIT;
+static struct jout late_out;
+static int late_open;
+static int64_t last_arrival;		/* monotonic clock of the last row */
+
+static void	usage(FILE *);
+static void	parse_having(const char *);
+static void	setup_groups(void);
+static void	build_signature(void);
+static void	read_input(struct lread *);
+static void	on_idle(void *, int);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"%s aggregates rows into event-time windows: tumbling, hopping,\n"
+"cumulating or session windows, closed by a watermark, exact on decimals and\n"
+"correct under retractions (__kind -U/-D rows).\n"
+"\n"
+"usage: %s (-t FIELD | --proctime) (--tumble=SIZE | --hop=SLIDE --size=SIZE\n"
+"       | --cumulate=STEP --size=SIZE | --session=GAP) [-g LIST]\n"
+"       (-a AGG... | --assign) [OPTION]... [FILE ...]\n"
+"\n"
+"Windows:\n"
+"  -t, --time=FIELD           event-time field (dotted path)\n"
+"      --time-unit=UNIT       unit of numeric times: s, ms (default), us, ns\n"
+"      --proctime             use the arrival time instead\n"
+"      --tumble=SIZE          tumbling windows of SIZE (e.g. 1m)\n"
+"      --hop=SLIDE            hopping windows, SLIDE apart, of --size\n"
+"      --cumulate=STEP        windows growing by STEP up to --size\n"
+"      --size=SIZE            window size for --hop and --cumulate\n"
+"      --session=GAP          per-group sessions closed by a GAP of silence\n"
+"      --offset=D             shift window alignment from the epoch by D\n"
+"\n"
+"Aggregates:\n"
+"  -g, --group-by=LIST        group fields (comma-separated dotted paths)\n"
+"  -a, --agg=AGG[,AGG]        count, count(f), sum(f), avg(f), min(f),\n"
+"                             max(f), count_distinct(f), first(f), last(f),\n"
+"                             each with an optional \"as NAME\" (repeatable)\n"
+"      --having='NAME OP VALUE'  keep results where it holds; OP is one of\n"
+"                             > >= < <= = != (repeatable: all must hold)\n"
+"      --assign               no aggregates: write every row with its\n"
+"                             window_start and window_end added\n"
+"\n"
+"Time and output:\n"
+"      --watermark-delay=D    tolerate rows up to D out of order (default 0)\n"
+"      --allowed-lateness=D   keep fired windows D longer and correct them\n"
+"      --late=FILE            append late rows there instead of dropping them\n"
+"      --idle-timeout=D       advance the watermark with the wall clock when\n"
+"                             input has been idle for D\n"
+"      --watermarks           write this stage's watermark after results\n"
+"      --emit=final|update    each result once when its window closes\n"
+"                             (default), or a changelog as rows arrive\n"
+"      --state=FILE           keep open windows in FILE between runs\n"
+"      --drain                with --state: close every window at the end\n"
+"\n"
+OPTS_COMMON_HELP
+"\n"
+"With no FILE, or when FILE is -, read standard input.\n"
+"Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
+	    diag_progname, diag_progname);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int64_t
+clock_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+set_kind(enum wkind k, int64_t v, const char *opt)
+{
+	static int given;
+
+	if (given++)
+		diag_usage("--%s: only one of --tumble, --hop, --cumulate and "
+		    "--session may be given", opt);
+	conf.kind = k;
+	if (k == W_TUMBLE)
+		conf.size = v;
+	else if (k == W_SESSION)
+		conf.gap = v;
+	else
+		conf.slide = v;
+}
 
 int
 main(int argc, char **argv)
 {
-	stub_main(argc, argv, "event-time window aggregates over a row stream");
+	static const char *const emits[] = { "final", "update", NULL };
+	struct sigaction sa;
+	struct progress pg;
+	struct lread in;
+	struct buf err = BUF_INIT;
+	const char *path, **having_specs = NULL;
+	size_t ow, og, mw, mg, nhaving_specs = 0;
+	int c, i, status = EXIT_OK, have_kind = 0, have_offset = 0;
+	int64_t wm_before_drain;
+
+	opts_begin(argc, argv, SHORTOPTS, usage);
+	conf.unit = TS_MS;
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			buf_reset(&err);
+			if (aggs_parse(&conf.aggs, optarg, &err) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--agg: %s", optarg, err.data);
+			break;
+		case 'g': {
+			const char *bad;
+
+			if (field_list_parse(&conf.group, optarg, &bad) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--group-by: empty field name at \"%s\"",
+				    optarg, bad);
+			break;
+		}
+		case 't':
+			field_free(&conf.time);
+			if (field_parse(&conf.time, optarg) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--time: not a field name", optarg);
+			break;
+		case OPT_TUMBLE:
+		case OPT_HOP:
+		case OPT_CUMULATE:
+		case OPT_SESSION: {
+			static const char *names[] = { "tumble", "hop",
+			    "cumulate", "session" };
+			const char *name = names[c - OPT_TUMBLE];
+			int64_t v = opts_duration(name, optarg, 0);
+
+			if (v <= 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--%s: must be positive", optarg, name);
+			set_kind(c == OPT_TUMBLE ? W_TUMBLE : c == OPT_HOP ?
+			    W_HOP : c == OPT_CUMULATE ? W_CUMULATE : W_SESSION,
+			    v, name);
+			have_kind = 1;
+			break;
+		}
+		case OPT_SIZE:
+			conf.size = opts_duration("size", optarg, 0);
+			if (conf.size <= 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--size: must be positive", optarg);
+			break;
+		case OPT_OFFSET:
+			conf.offset = opts_duration("offset", optarg, 1);
+			have_offset = 1;
+			break;
+		case OPT_TIME_UNIT:
+			if (ts_parse_unit(optarg, &conf.unit) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--time-unit: expected s, ms, us or ns",
+				    optarg);
+			break;
+		case OPT_PROCTIME:
+			conf.proctime = 1;
+			break;
+		case OPT_HAVING:
+			/* parsed once the aggregates are known */
+			having_specs = xrealloc(having_specs, (nhaving_specs +
+			    1) * sizeof(*having_specs));
+			having_specs[nhaving_specs++] = optarg;
+			break;
+		case OPT_ASSIGN:
+			conf.assign = 1;
+			break;
+		case OPT_WATERMARK_DELAY:
+			conf.delay = opts_duration("watermark-delay", optarg,
+			    0);
+			break;
+		case OPT_WATERMARKS:
+			conf.watermarks = 1;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			conf.idle = opts_duration("idle-timeout", optarg, 0);
+			if (conf.idle < 1000)
+				diag_usage("invalid value \"%s\" for option "
+				    "--idle-timeout: at least 1ms", optarg);
+			break;
+		case OPT_ALLOWED_LATENESS:
+			conf.lateness = opts_duration("allowed-lateness",
+			    optarg, 0);
+			break;
+		case OPT_LATE:
+			conf.late_path = optarg;
+			break;
+		case OPT_EMIT:
+			conf.emit = opts_choice("emit", optarg, emits) == 1 ?
+			    EMIT_UPDATE : EMIT_FINAL;
+			break;
+		case OPT_STATE:
+			conf.state_path = optarg;
+			break;
+		case OPT_DRAIN:
+			conf.drain = 1;
+			break;
+		default:
+			opts_common(c, argc, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	/* Which combinations make sense. */
+	if (!have_kind)
+		diag_usage("no window given: use --tumble, --hop, --cumulate "
+		    "or --session");
+	if (conf.time.text == NULL && !conf.proctime)
+		diag_usage("no time given: use --time=FIELD or --proctime");
+	if (conf.time.text != NULL && conf.proctime)
+		diag_usage("--time and --proctime do not go together");
+	if ((conf.kind == W_HOP || conf.kind == W_CUMULATE) && conf.size == 0)
+		diag_usage("--%s needs --size", conf.kind == W_HOP ? "hop" :
+		    "cumulate");
+	if ((conf.kind == W_TUMBLE || conf.kind == W_SESSION) &&
+	    conf.slide == 0 && conf.size != 0 && conf.kind == W_SESSION)
+		diag_usage("--size goes with --hop and --cumulate");
+	if (conf.kind == W_HOP && conf.slide > conf.size)
+		diag_usage("--hop=SLIDE must not exceed --size (rows would "
+		    "fall between windows)");
+	if (conf.kind == W_CUMULATE && conf.size % conf.slide != 0)
+		diag_usage("--cumulate=STEP must divide --size");
+	if (conf.kind == W_SESSION && have_offset)
+		diag_usage("--offset does not apply to --session");
+	if (conf.assign && conf.aggs.n > 0)
+		diag_usage("--assign and --agg do not go together");
+	if (!conf.assign && conf.aggs.n == 0)
+		diag_usage("no aggregate given: use --agg (or --assign)");
+	if (conf.assign && (conf.nhaving > 0 || conf.emit == EMIT_UPDATE))
+		diag_usage("--assign does not go with --having or "
+		    "--emit=update");
+	if (conf.drain && conf.state_path == NULL)
+		diag_usage("--drain goes with --state");
+	if (conf.kind != W_SESSION)
+		conf.offset = (conf.offset % (conf.kind == W_HOP ? conf.slide :
+		    conf.size) + (conf.kind == W_HOP ? conf.slide : conf.size))
+		    % (conf.kind == W_HOP ? conf.slide : conf.size);
+	setup_groups();
+	for (size_t k = 0; k < nhaving_specs; k++)
+		parse_having(having_specs[k]);
+	free(having_specs);
+	opts_end();
+
+	if (conf.late_path != NULL) {
+		int fd = open(conf.late_path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			diag_err(EXIT_DATA, "could not open \"%s\"",
+			    conf.late_path);
+		jout_init(&late_out, fd, conf.late_path);
+		late_open = 1;
+	}
+	vals = xcalloc(conf.aggs.nin + 1, sizeof(*vals));
+	win_setup();
+	build_signature();
+	if (conf.state_path != NULL)
+		state_load(conf.state_path);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: reads are cut short */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	progress_init(&pg, "rows");
+	for (i = 0; i < (argc > 0 ? argc : 1) && !stop; i++) {
+		path = argc > 0 ? argv[i] : "-";
+		if (lread_open(&in, path, opts.max_line) != 0) {
+			diag_msg("could not open \"%s\": %s", path,
+			    strerror(errno));
+			status = EXIT_DATA;
+			continue;
+		}
+		in.idle = on_idle;
+		in.stop = &stop;
+		if (conf.proctime)
+			in.idle_ms = 100;
+		else if (conf.idle > 0)
+			in.idle_ms = conf.idle / 1000 > 0 ?
+			    (int)(conf.idle / 1000) : 1;
+		read_input(&in);
+		if (in.fd < 0)
+			status = EXIT_DATA;
+		lread_close(&in);
+	}
+	pg.count = cnt.rows;
+	progress_done(&pg);
+
+	/* End of input is a watermark of +infinity, unless the windows
+	 * still open are kept in --state for the next run. */
+	wm_before_drain = clk.wm;
+	if (conf.state_path == NULL || conf.drain)
+		win_advance(T_MAX);
+	if (conf.state_path != NULL) {
+		clk.wm = wm_before_drain;
+		state_save(conf.state_path);
+	}
+	jout_flush(&jout_stdout);
+
+	if (cnt.late > 0) {
+		if (late_open)
+			diag_warnx("%llu late rows (all their windows had "
+			    "closed) written to \"%s\"",
+			    (unsigned long long)cnt.late, conf.late_path);
+		else
+			diag_warnx("%llu late rows dropped (all their windows "
+			    "had closed)", (unsigned long long)cnt.late);
+	}
+	if (cnt.unmatched > 0)
+		diag_warnx("%llu retractions found no row to retract",
+		    (unsigned long long)cnt.unmatched);
+	win_stats(&ow, &og, &mw, &mg);
+	diag_info(1, "%llu rows read, %llu results written; at most %zu "
+	    "windows and %zu groups open", (unsigned long long)cnt.rows,
+	    (unsigned long long)cnt.results, mw, mg);
+	onerr_summary(&opts.onerr);
+
+	if (late_open)
+		jout_close(&late_out);
+	win_free();
+	for (size_t k = 0; k < conf.aggs.nin; k++)
+		buf_free(&vals[k].canon);
+	free(vals);
+	aggs_free(&conf.aggs);
+	for (size_t k = 0; k < conf.group.n; k++)
+		free(conf.gkey[k]);
+	free(conf.gkey);
+	field_list_free(&conf.group);
+	field_free(&conf.time);
+	for (size_t k = 0; k < conf.nhaving; k++)
+		free(conf.having[k].lit);
+	free(conf.having);
+	free(conf.signature);
+	buf_free(&err);
+	buf_free(&keybuf);
+	buf_free(&canon);
+	buf_free(&tmp);
+	jscan_free(&doc);
+	jout_close(&jout_stdout);
+	diag_exit(status);
+}
+
+/* Output names of the group fields: the path with "_" for ".". */
+static void
+setup_groups(void)
+{
+	struct buf name = BUF_INIT, key = BUF_INIT;
+	size_t i, s;
+
+	conf.gkey = xcalloc(conf.group.n + 1, sizeof(*conf.gkey));
+	for (i = 0; i < conf.group.n; i++) {
+		buf_reset(&name);
+		for (s = 0; s < conf.group.f[i].nseg; s++) {
+			if (s > 0)
+				buf_putc(&name, '_');
+			buf_append(&name, conf.group.f[i].seg[s].name,
+			    conf.group.f[i].seg[s].len);
+		}
+		buf_reset(&key);
+		buf_putc(&key, ',');
+		jout_quote_buf(&key, name.data, name.len);
+		buf_putc(&key, ':');
+		conf.gkey[i] = xstrdup(key.data);
+	}
+	buf_free(&name);
+	buf_free(&key);
+}
+
+/* "NAME OP VALUE": NAME an aggregate or group output name, VALUE a JSON
+ * literal (a bare word is a string). */
+static void
+parse_having(const char *spec)
+{
+	static const struct { const char *op; enum hop h; } ops[] = {
+		{ ">=", H_GE }, { "<=", H_LE }, { "!=", H_NE }, { "<>", H_NE },
+		{ ">", H_GT }, { "<", H_LT }, { "=", H_EQ }
+	};
+	struct having h;
+	struct jdoc d = JDOC_INIT;
+	const char *p = spec, *name, *val, *lit;
+	size_t nlen, i, vlen, llen;
+	struct buf b = BUF_INIT, q = BUF_INIT;
+
+	while (*p == ' ')
+		p++;
+	name = p;
+	while (*p != '\0' && *p != ' ' && strchr("<>=!", *p) == NULL)
+		p++;
+	nlen = (size_t)(p - name);
+	while (*p == ' ')
+		p++;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strncmp(p, ops[i].op, strlen(ops[i].op)) == 0)
+			break;
+	if (nlen == 0 || i == sizeof(ops) / sizeof(ops[0]))
+		diag_usage("invalid value \"%s\" for option --having: "
+		    "expected NAME OP VALUE, OP one of > >= < <= = !=", spec);
+	memset(&h, 0, sizeof(h));
+	h.op = ops[i].h;
+	p += strlen(ops[i].op);
+	while (*p == ' ')
+		p++;
+	val = p;
+	vlen = strlen(val);
+	while (vlen > 0 && val[vlen - 1] == ' ')
+		vlen--;
+	if (vlen == 0)
+		diag_usage("invalid value \"%s\" for option --having: no "
+		    "value to compare with", spec);
+	buf_append(&b, name, nlen);
+	h.col = INT32_MIN;
+	for (i = 0; i < conf.aggs.n; i++)
+		if (strcmp(conf.aggs.a[i].name, b.data) == 0)
+			h.col = (int)i;
+	if (h.col == INT32_MIN) {
+		/* group output names are set up later: compare paths */
+		for (i = 0; i < conf.group.n; i++) {
+			buf_reset(&q);
+			for (size_t s = 0; s < conf.group.f[i].nseg; s++) {
+				if (s > 0)
+					buf_putc(&q, '_');
+				buf_append(&q, conf.group.f[i].seg[s].name,
+				    conf.group.f[i].seg[s].len);
+			}
+			if (strcmp(q.data, b.data) == 0)
+				h.col = -1 - (int)i;
+		}
+	}
+	if (h.col == INT32_MIN)
+		diag_usage("invalid value \"%s\" for option --having: no "
+		    "aggregate or group field named \"%s\"", spec, b.data);
+	if (jscan_parse(&d, val, vlen) == 0 && jscan_type(&d, 0) != J_OBJECT
+	    && jscan_type(&d, 0) != J_ARRAY) {
+		buf_reset(&q);
+		json_canon(&d, 0, &q, &lit, &llen);
+		h.lit = xstrndup(lit, llen);
+		h.litlen = llen;
+	} else {
+		buf_reset(&q);
+		jout_quote_buf(&q, val, vlen);
+		h.lit = xstrndup(q.data, q.len);
+		h.litlen = q.len;
+	}
+	conf.having = xrealloc(conf.having, (conf.nhaving + 1) *
+	    sizeof(*conf.having));
+	conf.having[conf.nhaving++] = h;
+	jscan_free(&d);
+	buf_free(&b);
+	buf_free(&q);
+}
+
+/* What a state file must agree on to be read back. */
+static void
+build_signature(void)
+{
+	static const char *kinds[] = { "tumble", "hop", "cumulate",
+	    "session" };
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_printf(&b, "%s size=%lld slide=%lld gap=%lld offset=%lld",
+	    kinds[conf.kind], (long long)conf.size, (long long)conf.slide,
+	    (long long)conf.gap, (long long)conf.offset);
+	buf_printf(&b, " time=%s", conf.proctime ? "(proctime)" :
+	    conf.time.text);
+	buf_puts(&b, " group-by=");
+	for (i = 0; i < conf.group.n; i++)
+		buf_printf(&b, "%s%s", i ? "," : "", conf.group.f[i].text);
+	buf_puts(&b, " agg=");
+	for (i = 0; i < conf.aggs.n; i++) {
+		const struct aggspec *a = &conf.aggs.a[i];
+
+		buf_printf(&b, "%s%d(%s)=%s", i ? "," : "", (int)a->fn,
+		    a->in >= 0 ? conf.aggs.in[a->in].f.text : "",
+		    a->name);
+	}
+	buf_printf(&b, " emit=%s assign=%d", conf.emit == EMIT_UPDATE ?
+	    "update" : "final", conf.assign);
+	conf.signature = b.data;
+}
+
+/* ---------------------------------------------------------------------
+ * Input
+ */
+
+struct line {
+	struct lread	*in;
+	const char	*text;
+	size_t		 len;
+};
+
+static void
+bad(const struct line *l, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+static void
+bad(const struct line *l, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	onerr_line(&opts.onerr, l->in->name, l->in->lineno, l->text, l->len,
+	    "%s", msg);
+}
+
+/* A value's raw text for a message, cut at 40 bytes. */
+static const char *
+shown(int t)
+{
+	static char out[64];
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(&doc, t, &n);
+	if (n > 40)
+		snprintf(out, sizeof(out), "%.37s...", raw);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
+	return out;
+}
+
+/* The time in token t; 0, or -1 when it is not a time. */
+static int
+time_of(int t, int64_t *us)
+{
+	const char *s;
+	size_t n;
+
+	switch (jscan_type(&doc, t)) {
+	case J_STRING:
+		if (jscan_str(&doc, t, &tmp, &s, &n) != 0)
+			return -1;
+		return ts_parse(s, n, us);
+	case J_NUMBER:
+		s = jscan_raw(&doc, t, &n);
+		return ts_parse_number(s, n, conf.unit, us);
+	default:
+		return -1;
+	}
+}
+
+static void
+advance_from_rows(void)
+{
+	int64_t w;
+
+	if (clk.max_ts == T_MIN)
+		return;
+	w = clk.max_ts < T_MIN + conf.delay ? T_MIN : clk.max_ts - conf.delay;
+	win_advance(w);
+}
+
+static void
+late_row(const struct line *l)
+{
+	cnt.late++;
+	if (late_open) {
+		jout_raw(&late_out, l->text, l->len);
+		jout_char(&late_out, '\n');
+	}
+}
+
+static void
+process_line(const struct line *l)
+{
+	static const struct jname names[] = {
+		{ "__watermark", 11 }, { "__kind", 6 }
+	};
+	int m[2], t, bi;
+	struct row r;
+	const char *s, *p;
+	size_t n, i;
+	int64_t wm;
+
+	if (jscan_parse(&doc, l->text, l->len) != 0) {
+		bad(l, "invalid JSON: %s at column %zu", doc.err,
+		    doc.err_off + 1);
+		return;
+	}
+	if (jscan_type(&doc, 0) != J_OBJECT) {
+		bad(l, "not a JSON object: %s", shown(0));
+		return;
+	}
+	jscan_members(&doc, 0, names, 2, m);
+	if (m[0] >= 0) {
+		if (time_of(m[0], &wm) != 0) {
+			bad(l, "field \"__watermark\": not a timestamp: %s",
+			    shown(m[0]));
+			return;
+		}
+		win_advance(wm);
+		return;
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.sign = 1;
+	if (m[1] >= 0) {
+		if (jscan_str(&doc, m[1], &tmp, &s, &n) != 0 || n != 2 ||
+		    strchr("+-", s[0]) == NULL || strchr("IUD", s[1]) == NULL ||
+		    (s[0] == '+' && s[1] == 'D') ||
+		    (s[0] == '-' && s[1] == 'I')) {
+			bad(l, "field \"__kind\": not a change kind (+I, -U, "
+			    "+U, -D): %s", shown(m[1]));
+			return;
+		}
+		r.sign = s[0] == '+' ? 1 : -1;
+	}
+	if (conf.proctime)
+		r.t = clock_us(CLOCK_REALTIME);
+	else {
+		t = field_scan(&doc, 0, &conf.time);
+		if (t < 0) {
+			bad(l, "field \"%s\": missing", conf.time.text);
+			return;
+		}
+		if (time_of(t, &r.t) != 0) {
+			bad(l, "field \"%s\": not a timestamp: %s",
+			    conf.time.text, shown(t));
+			return;
+		}
+	}
+	if (aggs_read(&conf.aggs, &doc, vals, &bi) != 0) {
+		bad(l, "field \"%s\": not a number: %s",
+		    conf.aggs.in[bi].f.text,
+		    shown(field_scan(&doc, 0, &conf.aggs.in[bi].f)));
+		return;
+	}
+	buf_reset(&keybuf);
+	for (i = 0; i < conf.group.n; i++) {
+		if (i > 0)
+			buf_putc(&keybuf, '\x1f');
+		t = field_scan(&doc, 0, &conf.group.f[i]);
+		if (t < 0) {
+			buf_append(&keybuf, "null", 4);
+			continue;
+		}
+		json_canon(&doc, t, &canon, &p, &n);
+		buf_append(&keybuf, p, n);
+	}
+	r.key = keybuf.data != NULL ? keybuf.data : "";
+	r.klen = keybuf.len;
+	r.v = vals;
+	r.text = jscan_raw(&doc, 0, &r.len);
+	r.seq = ++clk.seq;
+	cnt.rows++;
+	last_arrival = clock_us(CLOCK_MONOTONIC);
+
+	if (win_row(&r))
+		late_row(l);
+	if (r.t > clk.max_ts)
+		clk.max_ts = r.t;
+	advance_from_rows();
+}
+
+static void
+read_input(struct lread *in)
+{
+	struct line l;
+	int rc;
+
+	l.in = in;
+	while (!stop && (rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
+		if (rc == LREAD_STOP)
+			break;
+		if (rc == LREAD_ERROR) {
+			diag_msg("could not read \"%s\": %s", in->name,
+			    strerror(errno));
+			lread_close(in);
+			return;
+		}
+		if (rc == LREAD_TOOLONG) {
+			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
+			    "line longer than --max-line (%zu bytes)",
+			    opts.max_line);
+			continue;
+		}
+		process_line(&l);
+	}
+}
+
+/*
+ * Input has no data ready. Flush what was written (DESIGN.md section 1);
+ * when it stays idle, let the wall clock move the watermark: by the idle
+ * time past the largest event time seen (--idle-timeout), or to the arrival
+ * clock itself (--proctime).
+ */
+static void
+on_idle(void *arg, int timed_out)
+{
+	int64_t now;
+
+	(void)arg;
+	if (timed_out) {
+		if (conf.proctime)
+			win_advance(clock_us(CLOCK_REALTIME) - conf.delay);
+		else if (conf.idle > 0 && clk.max_ts != T_MIN) {
+			now = clock_us(CLOCK_MONOTONIC);
+			if (now - last_arrival >= conf.idle)
+				win_advance(clk.max_ts + (now - last_arrival)
+				    - conf.delay);
+		}
+	}
+	jout_flush(&jout_stdout);
+	if (late_open)
+		jout_flush(&late_out);
 }
