@@ -201,8 +201,9 @@ dec_to_i64(const struct dec *d, int64_t *v)
 }
 
 /* Write the decimal digits of m, most significant first, without NUL.
- * out needs 39 bytes (2^128 has 39 digits). Two 128-bit divisions split m
- * into 19-digit parts; the digits come from 64-bit arithmetic. */
+ * out needs 39 bytes (2^128 has 39 digits). Beyond 64 bits, two 128-bit
+ * divisions split m into 19-digit parts; the digits come from 64-bit
+ * arithmetic. */
 static size_t
 dec_digits(unsigned __int128 m, char *out)
 {
@@ -211,10 +212,13 @@ dec_digits(unsigned __int128 m, char *out)
 	size_t len = 0;
 	int np = 0, i, k;
 
-	do {
-		part[np++] = (uint64_t)(m % P19);
-		m /= P19;
-	} while (m != 0);
+	if (m <= UINT64_MAX)		/* the usual case: no 128-bit division */
+		part[np++] = (uint64_t)m;
+	else
+		do {
+			part[np++] = (uint64_t)(m % P19);
+			m /= P19;
+		} while (m != 0);
 	for (i = np - 1; i >= 0; i--) {
 		v = part[i];
 		k = 0;

@@ -539,7 +539,7 @@ static void
 sum_apply(struct sumst *s, const struct aval *v, int sign)
 {
 	struct dec r;
-	double x = v->num == NUM_DEC ? dec_to_double(&v->d) : v->x;
+	double x;
 
 	s->n += sign;
 	if (!s->dbl && v->num == NUM_DEC) {
@@ -554,6 +554,7 @@ sum_apply(struct sumst *s, const struct aval *v, int sign)
 		s->dbl = 1;
 		s->x = dec_to_double(&s->s);
 	}
+	x = v->num == NUM_DEC ? dec_to_double(&v->d) : v->x;
 	s->x += sign * x;
 }
 
@@ -631,6 +632,21 @@ put_double(struct buf *out, double x)
 			break;
 	}
 	buf_puts(out, s);
+}
+
+static void
+put_int(struct buf *out, int64_t v)
+{
+	char s[24], *p = s + sizeof(s);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(s + sizeof(s) - p));
 }
 
 static __int128
@@ -735,10 +751,10 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 
 	switch (a->fn) {
 	case AF_COUNT:
-		buf_printf(out, "%lld", (long long)rows);
+		put_int(out, rows);
 		return;
 	case AF_COUNT_F:
-		buf_printf(out, "%lld", (long long)st->count);
+		put_int(out, st->count);
 		return;
 	case AF_SUM:
 		if (st->sum.n <= 0)
@@ -757,7 +773,7 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 			put_avg(&st->sum, out);
 		return;
 	case AF_COUNT_DISTINCT:
-		buf_printf(out, "%zu", st->set.m.live);
+		put_int(out, (int64_t)st->set.m.live);
 		return;
 	default:
 		if (st->set.ext == NULL)

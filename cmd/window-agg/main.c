@@ -103,9 +103,10 @@ usage(FILE *fp)
 "cumulating or session windows, closed by a watermark, exact on decimals and\n"
 "correct under retractions (__kind -U/-D rows).\n"
 "\n"
-"usage: %s (-t FIELD | --proctime) (--tumble=SIZE | --hop=SLIDE --size=SIZE\n"
-"       | --cumulate=STEP --size=SIZE | --session=GAP) [-g LIST]\n"
-"       (-a AGG... | --assign) [OPTION]... [FILE ...]\n"
+"usage: %s (-t FIELD | --proctime) (--tumble=SIZE\n"
+"       | --hop=SLIDE --size=SIZE | --cumulate=STEP --size=SIZE\n"
+"       | --session=GAP) [-g LIST] (-a AGG... | --assign) [OPTION]...\n"
+"       [FILE ...]\n"
 "\n"
 "Windows:\n"
 "  -t, --time=FIELD           event-time field (dotted path)\n"
@@ -746,7 +747,8 @@ process_line(const struct line *l)
 	r.text = jscan_raw(&doc, 0, &r.len);
 	r.seq = ++clk.seq;
 	cnt.rows++;
-	last_arrival = clock_us(CLOCK_MONOTONIC);
+	if (conf.idle > 0)
+		last_arrival = clock_us(CLOCK_MONOTONIC);
 
 	if (win_row(&r))
 		late_row(l);

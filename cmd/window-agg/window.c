@@ -29,6 +29,8 @@ struct win {
 	int64_t		 start, end;
 	int		 fired;
 	struct hmap	 groups;	/* key -> struct grp */
+	char		*bounds;	/* "{\"window_start\":...,\"window_end\":..." */
+	size_t		 boundslen;
 };
 
 struct sgroup;
@@ -198,11 +200,22 @@ having_ok(const struct buf *b)
 	return 1;
 }
 
+/* The start of every result of a window: {"window_start":...,"window_end":...
+ * (formatted once per window). */
+static void
+put_bounds(struct buf *b, int64_t start, int64_t end)
+{
+	buf_puts(b, "{\"window_start\":");
+	put_time(b, start);
+	buf_puts(b, ",\"window_end\":");
+	put_time(b, end);
+}
+
 /* Format the result of g into S.out. 0 when there is none to show (no rows,
- * or --having rejects it). */
+ * or --having rejects it). bounds is put_bounds' text, or NULL. */
 static int
-format_result(int64_t start, int64_t end, const char *key, size_t klen,
-    const struct grp *g)
+format_result(int64_t start, int64_t end, const char *bounds, size_t blen,
+    const char *key, size_t klen, const struct grp *g)
 {
 	struct buf *b = &S.out;
 	const char *p = key, *sep;
@@ -211,10 +224,10 @@ format_result(int64_t start, int64_t end, const char *key, size_t klen,
 	if (g->rows <= 0)
 		return 0;
 	buf_reset(b);
-	buf_puts(b, "{\"window_start\":");
-	put_time(b, start);
-	buf_puts(b, ",\"window_end\":");
-	put_time(b, end);
+	if (bounds != NULL)
+		buf_append(b, bounds, blen);
+	else
+		put_bounds(b, start, end);
 	for (i = 0; i < conf.group.n; i++) {
 		sep = memchr(p, '\x1f', (size_t)(key + klen - p));
 		if (sep == NULL)
@@ -262,10 +275,11 @@ enum { P_FIRE, P_CHANGE };
  * the replacement row, or the old one with "__kind":"-D" when it vanished.
  */
 static void
-publish(int64_t start, int64_t end, const char *key, size_t klen,
-    struct grp *g, int how)
+publish(int64_t start, int64_t end, const struct win *w, const char *key,
+    size_t klen, struct grp *g, int how)
 {
-	int now = format_result(start, end, key, klen, g);
+	int now = format_result(start, end, w != NULL ? w->bounds : NULL,
+	    w != NULL ? w->boundslen : 0, key, klen, g);
 	int keep = conf.emit == EMIT_UPDATE || conf.lateness > 0;
 
 	if (how == P_FIRE) {
@@ -363,6 +377,13 @@ win_get(int64_t start, int64_t end)
 	w = xcalloc(1, sizeof(*w));
 	w->start = start;
 	w->end = end;
+	{
+		struct buf b = BUF_INIT;
+
+		put_bounds(&b, start, end);
+		w->bounds = b.data;
+		w->boundslen = b.len;
+	}
 	/* a window created after its end passed the watermark (allowed
 	 * lateness) has fired already: its rows are corrections */
 	w->fired = clk.wm != T_MIN && end <= clk.wm;
@@ -377,6 +398,7 @@ static void
 win_release(struct win *w)
 {
 	hmap_free(&w->groups, grp_free);
+	free(w->bounds);
 	free(w);
 }
 
@@ -415,7 +437,7 @@ apply_window(const struct row *r, int64_t start, int64_t end)
 			cnt.unmatched++;
 	}
 	if (conf.emit == EMIT_UPDATE || w->fired)
-		publish(w->start, w->end, r->key, r->klen, g, P_CHANGE);
+		publish(w->start, w->end, w, r->key, r->klen, g, P_CHANGE);
 	if (g->rows <= 0) {
 		hmap_del(&w->groups, r->key, r->klen);
 		grp_free(g);
@@ -659,8 +681,8 @@ sess_changed(struct sess *s)
 	if (conf.assign)
 		return;
 	if (conf.emit == EMIT_UPDATE || s->fired)
-		publish(s->start, s->end, s->sg->key, s->sg->klen, s->g,
-		    P_CHANGE);
+		publish(s->start, s->end, NULL, s->sg->key, s->sg->klen,
+		    s->g, P_CHANGE);
 	if (s->g->rows <= 0)
 		sess_unlink(s);
 }
@@ -804,8 +826,8 @@ sessions_advance(void)
 		if (conf.assign)
 			sess_flush_rows(s);
 		else if (conf.emit == EMIT_FINAL)
-			publish(s->start, s->end, s->sg->key, s->sg->klen,
-			    s->g, P_FIRE);
+			publish(s->start, s->end, NULL, s->sg->key,
+			    s->sg->klen, s->g, P_FIRE);
 		s->fired = 1;
 		due = sat_add(s->end, conf.lateness);
 		if (due <= clk.wm) {
@@ -866,7 +888,7 @@ win_advance(int64_t wm)
 			if (conf.emit != EMIT_FINAL || conf.assign)
 				continue;
 			HMAP_FOREACH(&w->groups, e)
-				publish(w->start, w->end, e->key, e->klen,
+				publish(w->start, w->end, w, e->key, e->klen,
 				    e->val, P_FIRE);
 		}
 		for (k = 0; k < S.n && gone(S.w[k]->end); k++)

@@ -1,0 +1,506 @@
+#!/usr/bin/env bats
+# window-agg: windows, aggregates, watermarks, lateness, changelogs, state.
+# Expected outputs are written by hand from DESIGN.md sections 4-5; the
+# PostgreSQL oracle tests are in window-agg-oracle.bats.
+
+load helpers/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	cat >"$T/sales.ndjson" <<'EOF'
+{"sale_id":1,"product_id":7,"total_price":19.99,"sale_ts":"2026-11-22T10:00:01.250Z"}
+{"sale_id":2,"product_id":8,"total_price":5.00,"sale_ts":"2026-11-22T10:00:30Z"}
+{"sale_id":3,"product_id":7,"total_price":0.01,"sale_ts":"2026-11-22T10:00:59.999Z"}
+{"sale_id":4,"product_id":7,"total_price":100,"sale_ts":"2026-11-22T10:01:00Z"}
+{"sale_id":5,"product_id":8,"total_price":1.5,"sale_ts":"2026-11-22T10:00:45Z"}
+{"sale_id":6,"product_id":null,"total_price":2.25,"sale_ts":"2026-11-22T10:02:10Z"}
+EOF
+}
+
+W0='"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z"'
+W1='"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:02:00.000Z"'
+W2='"window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:03:00.000Z"'
+
+@test "tumbling windows: every aggregate, exact decimals, null is a group" {
+	run -0 --separate-stderr window-agg -t sale_ts --tumble 1m -g product_id \
+		--watermark-delay 15s \
+		-a 'sum(total_price) as revenue, count, avg(total_price)' \
+		-a 'min(total_price),max(total_price),count_distinct(sale_id)' \
+		-a 'first(sale_id),last(sale_id)' "$T/sales.ndjson"
+	assert_equal "$output" "{$W0,\"product_id\":7,\"revenue\":20.00,\"count\":2,\"avg_total_price\":10.0000000000000000,\"min_total_price\":0.01,\"max_total_price\":19.99,\"count_distinct_sale_id\":2,\"first_sale_id\":1,\"last_sale_id\":3}
+{$W0,\"product_id\":8,\"revenue\":6.50,\"count\":2,\"avg_total_price\":3.2500000000000000,\"min_total_price\":1.5,\"max_total_price\":5.00,\"count_distinct_sale_id\":2,\"first_sale_id\":2,\"last_sale_id\":5}
+{$W1,\"product_id\":7,\"revenue\":100,\"count\":1,\"avg_total_price\":100.0000000000000000,\"min_total_price\":100,\"max_total_price\":100,\"count_distinct_sale_id\":1,\"first_sale_id\":4,\"last_sale_id\":4}
+{$W2,\"product_id\":null,\"revenue\":2.25,\"count\":1,\"avg_total_price\":2.2500000000000000,\"min_total_price\":2.25,\"max_total_price\":2.25,\"count_distinct_sale_id\":1,\"first_sale_id\":6,\"last_sale_id\":6}"
+	assert_equal "$stderr" ""
+}
+
+@test "a row behind the watermark is late: dropped and counted, or kept with --late" {
+	run -0 --separate-stderr window-agg -t sale_ts --tumble 1m -a count "$T/sales.ndjson"
+	assert_equal "$output" "{$W0,\"count\":3}
+{$W1,\"count\":1}
+{$W2,\"count\":1}"
+	assert_equal "$stderr" "window-agg: warning: 1 late rows dropped (all their windows had closed)"
+	run -0 --separate-stderr window-agg -q -t sale_ts --tumble 1m -a count "$T/sales.ndjson"
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr window-agg -t sale_ts --tumble 1m -a count \
+		--late "$T/late.ndjson" "$T/sales.ndjson"
+	assert_equal "$stderr" "window-agg: warning: 1 late rows (all their windows had closed) written to \"$T/late.ndjson\""
+	assert_equal "$(cat "$T/late.ndjson")" '{"sale_id":5,"product_id":8,"total_price":1.5,"sale_ts":"2026-11-22T10:00:45Z"}'
+}
+
+@test "count, count(f) and sums skip nulls; integers stay integers; an all-null sum is null" {
+	run -0 window-agg -t t --tumble 1h -a 'count,count(x),sum(x),avg(x),min(x),sum(y)' <<'EOF'
+{"t":"2026-11-22T10:00:00Z","x":3,"y":null}
+{"t":"2026-11-22T10:00:01Z","x":null}
+{"t":"2026-11-22T10:00:02Z"}
+{"t":"2026-11-22T10:00:03Z","x":-1}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T11:00:00.000Z","count":4,"count_x":2,"sum_x":2,"avg_x":1.00000000000000000000,"min_x":-1,"sum_y":null}'
+}
+
+@test "avg takes PostgreSQL's numeric division scale" {
+	# SELECT avg(x) FROM (VALUES (...)) v(x) in PostgreSQL 15
+	run -0 window-agg -t t --tumble 1h -g g -a 'avg(x)' <<'EOF'
+{"t":0,"g":1,"x":1}
+{"t":0,"g":1,"x":2}
+{"t":0,"g":2,"x":123456789.12}
+{"t":0,"g":2,"x":0.01}
+{"t":0,"g":3,"x":0.0000001}
+{"t":0,"g":4,"x":1e3}
+{"t":0,"g":4,"x":1.5e-3}
+{"t":0,"g":5,"x":-7}
+{"t":0,"g":5,"x":0}
+{"t":0,"g":5,"x":0}
+EOF
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T01:00:00.000Z","g":1,"avg_x":1.5000000000000000}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T01:00:00.000Z","g":2,"avg_x":61728394.565000000000}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T01:00:00.000Z","g":3,"avg_x":0.000000100000000000000000}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T01:00:00.000Z","g":4,"avg_x":500.0007500000000000}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T01:00:00.000Z","g":5,"avg_x":-2.3333333333333333}'
+}
+
+@test "every time form of DESIGN.md section 4 lands in the same window" {
+	run -0 window-agg -t ts --tumble 1m -a 'count,first(n),last(n)' <<'EOF'
+{"n":1,"ts":"2026-11-22T10:00:01Z"}
+{"n":2,"ts":"2026-11-22T11:00:02.5+01:00"}
+{"n":3,"ts":"2026-11-22 10:00:03.25+00"}
+{"n":4,"ts":"2026-11-22 10:00:04"}
+{"n":5,"ts":"2026-11-22t09:30:05.123456789-00:30"}
+{"n":6,"ts":1795341606000}
+{"n":7,"ts":1795341607123.5}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":7,"first_n":1,"last_n":7}'
+	for u in s:1795341601 ms:1795341601000 us:1795341601000000 ns:1795341601000000000; do
+		run -0 window-agg -t ts --time-unit "${u%%:*}" --tumble 1m -a count <<<"{\"ts\":${u#*:}}"
+		assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":1}'
+	done
+	run -0 window-agg -t sale.at --tumble 1d -g sale.shop -a count <<<'{"sale":{"at":"2026-11-22","shop":"b"}}'
+	assert_output '{"window_start":"2026-11-22T00:00:00.000Z","window_end":"2026-11-23T00:00:00.000Z","sale_shop":"b","count":1}'
+}
+
+@test "first and last follow event time, not arrival" {
+	run -0 window-agg -t t --tumble 1m -a 'first(n),last(n)' <<'EOF'
+{"t":"2026-11-22T10:00:30Z","n":"b"}
+{"t":"2026-11-22T10:00:10Z","n":"a"}
+{"t":"2026-11-22T10:00:50Z","n":"d"}
+{"t":"2026-11-22T10:00:50Z","n":"e"}
+{"t":"2026-11-22T10:00:40Z","n":"c"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","first_n":"a","last_n":"e"}'
+}
+
+@test "min and max compare numbers by value and strings by bytes" {
+	run -0 window-agg -t t --tumble 1m -g k -a 'min(v),max(v)' <<'EOF'
+{"t":0,"k":"n","v":10}
+{"t":0,"k":"n","v":9.5}
+{"t":0,"k":"n","v":-1e2}
+{"t":0,"k":"n","v":1e1}
+{"t":0,"k":"s","v":"b"}
+{"t":0,"k":"s","v":"ab"}
+{"t":0,"k":"s","v":"a\"b"}
+{"t":0,"k":"s","v":"\u00e9"}
+EOF
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":"n","min_v":-1e2,"max_v":10}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":"s","min_v":"a\"b","max_v":"é"}'
+}
+
+@test "group values are compared as canonical JSON: escapes do not split a group" {
+	run -0 window-agg -t t --tumble 1m -g k -a count <<'EOF'
+{"t":0,"k":"a/b"}
+{"t":0,"k":"a\/b"}
+{"t":0,"k":"\u0061/b"}
+{"t":0}
+{"t":0,"k":null}
+EOF
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":"a/b","count":3}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":null,"count":2}'
+}
+
+@test "offsets align windows; only offset mod size matters" {
+	for off in 20s -40s 1m20s -2m40s; do
+		run -0 window-agg -t sale_ts --tumble 1m --offset "$off" --watermark-delay 1m \
+			-a count "$T/sales.ndjson"
+		assert_output '{"window_start":"2026-11-22T09:59:20.000Z","window_end":"2026-11-22T10:00:20.000Z","count":1}
+{"window_start":"2026-11-22T10:00:20.000Z","window_end":"2026-11-22T10:01:20.000Z","count":4}
+{"window_start":"2026-11-22T10:01:20.000Z","window_end":"2026-11-22T10:02:20.000Z","count":1}'
+	done
+}
+
+@test "hopping windows: a row is in every window that covers it" {
+	run -0 --separate-stderr window-agg -t sale_ts --hop 30s --size 1m \
+		--watermark-delay 1m -a count,last\(sale_id\) "$T/sales.ndjson"
+	assert_output '{"window_start":"2026-11-22T09:59:30.000Z","window_end":"2026-11-22T10:00:30.000Z","count":1,"last_sale_id":1}
+{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":4,"last_sale_id":3}
+{"window_start":"2026-11-22T10:00:30.000Z","window_end":"2026-11-22T10:01:30.000Z","count":4,"last_sale_id":4}
+{"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:02:00.000Z","count":1,"last_sale_id":4}
+{"window_start":"2026-11-22T10:01:30.000Z","window_end":"2026-11-22T10:02:30.000Z","count":1,"last_sale_id":6}
+{"window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:03:00.000Z","count":1,"last_sale_id":6}'
+}
+
+@test "hopping: a late row still enters the windows that have not fired" {
+	run -0 --separate-stderr window-agg -t t --hop 30s --size 1m -a count <<'EOF'
+{"t":"2026-11-22T10:00:00Z"}
+{"t":"2026-11-22T10:00:40Z"}
+{"t":"2026-11-22T10:00:20Z"}
+EOF
+	assert_output '{"window_start":"2026-11-22T09:59:30.000Z","window_end":"2026-11-22T10:00:30.000Z","count":1}
+{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":3}
+{"window_start":"2026-11-22T10:00:30.000Z","window_end":"2026-11-22T10:01:30.000Z","count":1}'
+	assert_equal "$stderr" ""
+}
+
+@test "cumulating windows grow by step inside each size" {
+	run -0 window-agg -t sale_ts --cumulate 30s --size 1m --watermark-delay 1m \
+		-a 'sum(total_price)' "$T/sales.ndjson"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:30.000Z","sum_total_price":19.99}
+{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","sum_total_price":26.50}
+{"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:01:30.000Z","sum_total_price":100}
+{"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:02:00.000Z","sum_total_price":100}
+{"window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:02:30.000Z","sum_total_price":2.25}
+{"window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:03:00.000Z","sum_total_price":2.25}'
+}
+
+@test "sessions per group: rows exactly a gap apart merge, a late bridge joins two" {
+	run -0 window-agg -t t --session 10s -g u --watermark-delay 30s -a 'count,first(n),last(n)' <<'EOF'
+{"u":1,"n":1,"t":"2026-11-22T10:00:00Z"}
+{"u":2,"n":2,"t":"2026-11-22T10:00:01Z"}
+{"u":1,"n":3,"t":"2026-11-22T10:00:10Z"}
+{"u":1,"n":4,"t":"2026-11-22T10:00:30Z"}
+{"u":1,"n":5,"t":"2026-11-22T10:00:20Z"}
+{"u":2,"n":6,"t":"2026-11-22T10:00:11.001Z"}
+{"u":1,"n":7,"t":"2026-11-22T10:01:00Z"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:01.000Z","window_end":"2026-11-22T10:00:11.000Z","u":2,"count":1,"first_n":2,"last_n":2}
+{"window_start":"2026-11-22T10:00:11.001Z","window_end":"2026-11-22T10:00:21.001Z","u":2,"count":1,"first_n":6,"last_n":6}
+{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:40.000Z","u":1,"count":4,"first_n":1,"last_n":4}
+{"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:01:10.000Z","u":1,"count":1,"first_n":7,"last_n":7}'
+}
+
+@test "--having filters results: the fraud rule" {
+	run -0 window-agg -t t --tumble 1m -g customer_id -a count --having 'count > 5' < <(
+		for i in 1 2 3 4 5 6; do echo "{\"customer_id\":9,\"t\":\"2026-11-22T10:00:0${i}Z\"}"; done
+		for i in 1 2 3 4 5; do echo "{\"customer_id\":8,\"t\":\"2026-11-22T10:00:0${i}Z\"}"; done)
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","customer_id":9,"count":6}'
+	run -0 window-agg -t sale_ts --tumble 1m -g product_id --watermark-delay 1m \
+		-a 'sum(total_price) as revenue' --having 'revenue >= 6.5' --having 'product_id != 7' "$T/sales.ndjson"
+	assert_output "{$W0,\"product_id\":8,\"revenue\":6.50}"
+	run -0 window-agg -t t --tumble 1m -g c -a count --having 'c = paid' <<'EOF'
+{"t":0,"c":"paid"}
+{"t":0,"c":"failed"}
+EOF
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","c":"paid","count":1}'
+	run -2 --separate-stderr window-agg -t t --tumble 1m -a count --having 'total > 5'
+	assert_equal "$stderr" 'window-agg: invalid value "total > 5" for option --having: no aggregate or group field named "total"
+Try "window-agg --help" for more information.'
+}
+
+@test "in-band watermarks close windows and --watermarks forwards this stage's" {
+	run -0 window-agg -t t --tumble 1m -a count --watermarks <<'EOF'
+{"t":"2026-11-22T10:00:05Z"}
+{"__watermark":"2026-11-22T10:00:59.999Z"}
+{"t":"2026-11-22T10:00:06Z"}
+{"__watermark":"2026-11-22T10:01:00Z"}
+{"t":"2026-11-22T10:01:06Z"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":2}
+{"__watermark":"2026-11-22T10:01:00.000Z"}
+{"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:02:00.000Z","count":1}'
+}
+
+@test "allowed lateness: a late row corrects a fired window" {
+	input='{"t":"2026-11-22T10:00:05Z","x":1}
+{"t":"2026-11-22T10:01:05Z","x":2}
+{"t":"2026-11-22T10:00:10Z","x":4}
+{"t":"2026-11-22T10:02:30Z","x":8}
+{"t":"2026-11-22T10:00:20Z","x":16}'
+	run -0 --separate-stderr window-agg -t t --tumble 1m --allowed-lateness 1m -a 'count,sum(x)' <<<"$input"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":1,"sum_x":1}
+{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":2,"sum_x":5}
+{"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:02:00.000Z","count":1,"sum_x":2}
+{"window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:03:00.000Z","count":1,"sum_x":8}'
+	assert_equal "$stderr" "window-agg: warning: 1 late rows dropped (all their windows had closed)"
+	run -0 --separate-stderr window-agg -t t --tumble 1m --allowed-lateness 1m --emit update -a 'count' <<<"$input"
+	assert_output '{"__kind":"+I","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":1}
+{"__kind":"+I","window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:02:00.000Z","count":1}
+{"__kind":"-U","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":1}
+{"__kind":"+U","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":2}
+{"__kind":"+I","window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:03:00.000Z","count":1}'
+}
+
+@test "retractions: min/max find the next extreme, a group that empties vanishes" {
+	run -0 window-agg -t t --tumble 1m -g g -a 'count,sum(x),min(x),max(x),count_distinct(x),first(x)' <<'EOF'
+{"__kind":"+I","t":0,"g":"a","x":5}
+{"__kind":"+I","t":1,"g":"a","x":1}
+{"__kind":"+I","t":2,"g":"a","x":9}
+{"__kind":"+I","t":3,"g":"b","x":2}
+{"__kind":"-U","t":2,"g":"a","x":9}
+{"__kind":"+U","t":2,"g":"a","x":3}
+{"__kind":"-D","t":1,"g":"a","x":1}
+{"__kind":"-D","t":3,"g":"b","x":2}
+EOF
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":2,"sum_x":8,"min_x":3,"max_x":5,"count_distinct_x":2,"first_x":5}'
+}
+
+@test "--emit update writes a changelog of results as rows arrive" {
+	run -0 window-agg -t t --tumble 1m -g g -a count --emit update <<'EOF'
+{"t":0,"g":"a"}
+{"t":1,"g":"a"}
+{"t":2,"g":"b"}
+{"__kind":"-D","t":2,"g":"b"}
+{"t":61000,"g":"a"}
+EOF
+	assert_output '{"__kind":"+I","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":1}
+{"__kind":"-U","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":1}
+{"__kind":"+U","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":2}
+{"__kind":"+I","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"b","count":1}
+{"__kind":"-D","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"b","count":1}
+{"__kind":"+I","window_start":"1970-01-01T00:01:00.000Z","window_end":"1970-01-01T00:02:00.000Z","g":"a","count":1}'
+}
+
+@test "--emit update with --having: rows enter and leave the result" {
+	run -0 window-agg -t t --tumble 1m -g g -a count --having 'count >= 2' --emit update <<'EOF'
+{"t":0,"g":"a"}
+{"t":1,"g":"a"}
+{"t":2,"g":"a"}
+{"__kind":"-D","t":2,"g":"a"}
+{"__kind":"-D","t":1,"g":"a"}
+EOF
+	assert_output '{"__kind":"+I","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":2}
+{"__kind":"-U","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":2}
+{"__kind":"+U","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":3}
+{"__kind":"-U","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":3}
+{"__kind":"+U","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":2}
+{"__kind":"-D","window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","g":"a","count":2}'
+}
+
+@test "a retraction that finds nothing is counted, not applied" {
+	run -0 --separate-stderr window-agg -t t --tumble 1m -a count <<'EOF'
+{"t":0}
+{"__kind":"-D","t":0,"x":1}
+{"__kind":"-D","t":0}
+{"__kind":"-D","t":0}
+EOF
+	assert_output ''
+	assert_equal "$stderr" "window-agg: warning: 2 retractions found no row to retract"
+}
+
+@test "--assign adds the window to every row (one copy per hop window)" {
+	run -1 --separate-stderr window-agg -t t --hop 30s --size 1m --assign <<'EOF'
+{"id":1,"t":"2026-11-22T10:00:40Z"}
+{"id":2}
+EOF
+	assert_output '{"id":1,"t":"2026-11-22T10:00:40Z","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z"}
+{"id":1,"t":"2026-11-22T10:00:40Z","window_start":"2026-11-22T10:00:30.000Z","window_end":"2026-11-22T10:01:30.000Z"}'
+	assert_equal "$stderr" 'window-agg: stdin:2: field "t": missing'
+}
+
+@test "--assign with sessions writes a session's rows when it closes" {
+	run -0 window-agg -t t --session 10s -g u --assign <<'EOF'
+{"u":1,"t":"2026-11-22T10:00:00Z"}
+{"u":2,"t":"2026-11-22T10:00:01Z"}
+{"u":1,"t":"2026-11-22T10:00:05Z"}
+{"u":1,"t":"2026-11-22T10:00:30Z"}
+EOF
+	assert_output '{"u":2,"t":"2026-11-22T10:00:01Z","window_start":"2026-11-22T10:00:01.000Z","window_end":"2026-11-22T10:00:11.000Z"}
+{"u":1,"t":"2026-11-22T10:00:00Z","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:15.000Z"}
+{"u":1,"t":"2026-11-22T10:00:05Z","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:15.000Z"}
+{"u":1,"t":"2026-11-22T10:00:30Z","window_start":"2026-11-22T10:00:30.000Z","window_end":"2026-11-22T10:00:40.000Z"}'
+}
+
+# A deterministic stream: N rows, one every STEP ms from 2026-11-22T00:00Z,
+# some out of order by up to 4 s, with updates and deletes as __kind rows.
+gen_stream() {
+	awk -v n="$1" -v step="$2" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			ts = 1795305600000 + i * step - (i % 7 == 0 ? 4000 : 0)
+			p = 1 + (i * 7919) % 13
+			price = sprintf("%d.%02d", (i * 31) % 200, (i * 17) % 100)
+			printf "{\"id\":%d,\"p\":%d,\"price\":%s,\"ts\":%.0f}\n", i, p, price, ts
+			if (i % 10 == 0) {
+				printf "{\"__kind\":\"-U\",\"id\":%d,\"p\":%d,\"price\":%s,\"ts\":%.0f}\n", i, p, price, ts
+				price = "1.00"
+				printf "{\"__kind\":\"+U\",\"id\":%d,\"p\":%d,\"price\":%s,\"ts\":%.0f}\n", i, p, price, ts
+			}
+			if (i % 15 == 0)
+				printf "{\"__kind\":\"-D\",\"id\":%d,\"p\":%d,\"price\":%s,\"ts\":%.0f}\n", i, p, price, ts
+		}
+	}'
+}
+
+@test "--state: runs over consecutive chunks give exactly the results of one run" {
+	gen_stream 6000 97 >"$T/all.ndjson"
+	for spec in "--tumble 1m" "--hop 20s --size 1m" "--cumulate 20s --size 1m" "--session 700ms"; do
+		for emit in final update; do
+			# shellcheck disable=SC2086
+			args=(-t ts $spec -g p --watermark-delay 5s --emit $emit
+				-a 'count,sum(price),avg(price),min(price),max(price),count_distinct(id),first(id),last(id)')
+			window-agg "${args[@]}" <"$T/all.ndjson" >"$T/one.ndjson"
+			rm -f "$T/state" "$T/chunks.ndjson"
+			split -l 1777 "$T/all.ndjson" "$T/chunk."
+			for c in "$T"/chunk.*; do
+				window-agg "${args[@]}" --state "$T/state" <"$c" >>"$T/chunks.ndjson"
+			done
+			window-agg "${args[@]}" --state "$T/state" --drain </dev/null >>"$T/chunks.ndjson"
+			rm -f "$T"/chunk.*
+			[ -s "$T/one.ndjson" ] || fail "no output for $spec"
+			diff -u "$T/one.ndjson" "$T/chunks.ndjson" ||
+				fail "$spec --emit $emit: chunked runs differ from one run"
+			[ ! -e "$T/state.tmp" ] || fail "temporary state file left behind"
+		done
+	done
+}
+
+@test "--state: settings must match, and the file is NDJSON with the counters" {
+	printf '%s\n' '{"t":0,"x":1}' '{"t":70000,"x":1}' '{"t":1,"x":1}' |
+		window-agg -q -t t --tumble 1m -a count --state "$T/st" >/dev/null
+	run -0 jq -c 'select(.window_agg_state) | [.watermark, .max_time, .rows, .late]' "$T/st"
+	assert_output '[70000000,70000000,3,1]'
+	run -0 jq -c 'select(.window) | .window' "$T/st"
+	assert_output '[60000000,120000000,0]'
+	run -2 --separate-stderr window-agg -t t --tumble 2m -a count --state "$T/st" </dev/null
+	assert_equal "$stderr" "window-agg: state file \"$T/st\" was written with other settings (tumble size=60000000 slide=0 gap=0 offset=0 time=t group-by= agg=0()=count emit=final assign=0), not these (tumble size=120000000 slide=0 gap=0 offset=0 time=t group-by= agg=0()=count emit=final assign=0): use the same options, or remove the file to start afresh"
+	echo 'not json' >"$T/bad"
+	run -1 --separate-stderr window-agg -t t --tumble 1m -a count --state "$T/bad" </dev/null
+	assert_equal "$stderr" "window-agg: $T/bad:1: not a window-agg state line: '[' or '{' expected near 'not'"
+}
+
+@test "SIGTERM: open windows go to --state and the exit status is 0" {
+	mkfifo "$T/in"
+	window-agg -t t --tumble 1m -a count --state "$T/st" <"$T/in" >"$T/out" 2>"$T/err" 3>&- &
+	pid=$!
+	exec 4>"$T/in"
+	echo '{"t":0}' >&4
+	echo '{"t":1}' >&4
+	sleep 0.3
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	exec 4>&-
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$T/out")" ""
+	run -0 jq -c 'select(.window) | [.window, .groups[0].rows]' "$T/st"
+	assert_output '[[0,60000000,0],2]'
+}
+
+@test "--idle-timeout: a quiet input still closes its windows" {
+	mkfifo "$T/in"
+	window-agg -t t --tumble 1s --idle-timeout 200ms -a count <"$T/in" >"$T/out" 3>&- &
+	pid=$!
+	exec 4>"$T/in"
+	echo '{"t":"2026-11-22T10:00:00.500Z"}' >&4
+	# nothing else arrives: after ~0.5 s of idleness the window [10:00:00,
+	# 10:00:01) must be written while input is still open
+	for _ in $(seq 50); do
+		[ -s "$T/out" ] && break
+		sleep 0.1
+	done
+	run cat "$T/out"
+	exec 4>&-
+	wait "$pid"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:01.000Z","count":1}'
+}
+
+@test "--proctime: rows are counted in arrival-time windows" {
+	run -0 window-agg --proctime --tumble 1h -a count <<<'{"a":1}
+{"a":2}'
+	[[ $output =~ ^\{\"window_start\":\"[0-9T:.-]+Z\",\"window_end\":\"[0-9T:.-]+Z\",\"count\":2\}$ ]] ||
+		[ "$(printf '%s\n' "$output" | jq -s 'map(.count) | add')" = 2 ] ||
+		fail "unexpected: $output"
+}
+
+@test "a 10-hour stream runs in bounded state" {
+	# 10 h, one row every 100 ms: 360,000 rows and 96,000 retractions and
+	# updates; at most 2 one-minute windows
+	# (the current one and the one waiting for the 5 s delay) are ever open.
+	# 600 minutes x 13 products, plus the minute before midnight (4 products,
+	# rows moved 4 s back) and the one row at 10:00:00.
+	gen_stream 360000 100 >"$T/long.ndjson"
+	run -0 --separate-stderr window-agg -v -t ts --tumble 1m -g p --watermark-delay 5s \
+		-a 'count,sum(price),min(price),count_distinct(id)' "$T/long.ndjson"
+	assert_equal "${#lines[@]}" 7805
+	assert_equal "$stderr" "window-agg: 456000 rows read, 7805 results written; at most 2 windows and 26 groups open"
+}
+
+@test "bad lines: the message names line and field; skip keeps the good ones" {
+	input='{"t":"2026-11-22T10:00:00Z","x":1}
+{"t":"2024-13-40","x":1}
+{"x":1}
+{"t":true,"x":1}
+{"t":0,"x":"abc"}
+{"t":0,"x":{}}
+{"t":0,"__kind":"+X"}
+{"__watermark":"soon"}
+not json
+[1]
+{"t":"2026-11-22T10:00:01Z","x":"2.5"}'
+	run -1 --separate-stderr window-agg -t t --tumble 1m -a 'sum(x)' <<<"$input"
+	assert_equal "$stderr" 'window-agg: stdin:2: field "t": not a timestamp: "2024-13-40"'
+	run -0 --separate-stderr window-agg --on-error skip -t t --tumble 1m -a 'sum(x)' <<<"$input"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","sum_x":3.5}'
+	assert_equal "$stderr" 'window-agg: warning: stdin:2: field "t": not a timestamp: "2024-13-40" (line skipped)
+window-agg: warning: stdin:3: field "t": missing (line skipped)
+window-agg: warning: stdin:4: field "t": not a timestamp: true (line skipped)
+window-agg: warning: stdin:5: field "x": not a number: "abc" (line skipped)
+window-agg: warning: stdin:6: field "x": not a number: {} (line skipped)
+window-agg: warning: stdin:7: field "__kind": not a change kind (+I, -U, +U, -D): "+X" (line skipped)
+window-agg: warning: stdin:8: field "__watermark": not a timestamp: "soon" (line skipped)
+window-agg: warning: stdin:9: invalid JSON: invalid literal at column 1 (line skipped)
+window-agg: warning: stdin:10: not a JSON object: [1] (line skipped)
+window-agg: warning: skipped 9 bad lines'
+	run -0 --separate-stderr window-agg --dead-letter "$T/dead" -t t --tumble 1m -a 'sum(x)' <<<"$input"
+	run -0 jq -c '[.line, .error]' "$T/dead"
+	assert_line -n 0 '[2,"field \"t\": not a timestamp: \"2024-13-40\""]'
+	assert_equal "${#lines[@]}" 9
+}
+
+@test "usage errors name the problem" {
+	check() {
+		local want=$1
+		shift
+		run -2 --separate-stderr window-agg "$@" </dev/null
+		assert_equal "$stderr" "window-agg: $want
+Try \"window-agg --help\" for more information."
+	}
+	check 'no window given: use --tumble, --hop, --cumulate or --session' -t t -a count
+	check 'no time given: use --time=FIELD or --proctime' --tumble 1m -a count
+	check '--time and --proctime do not go together' -t t --proctime --tumble 1m -a count
+	check 'no aggregate given: use --agg (or --assign)' -t t --tumble 1m
+	check '--session: only one of --tumble, --hop, --cumulate and --session may be given' -t t --tumble 1m --session 1m -a count
+	check '--hop needs --size' -t t --hop 1m -a count
+	check '--cumulate=STEP must divide --size' -t t --cumulate 7s --size 1m -a count
+	check '--hop=SLIDE must not exceed --size (rows would fall between windows)' -t t --hop 2m --size 1m -a count
+	check 'invalid value "0s" for option --tumble: must be positive' -t t --tumble 0s -a count
+	check 'invalid value "1x" for option --tumble: not a duration (e.g. 500ms, 15s, 1m, 1h30m, 1d)' -t t --tumble 1x -a count
+	check 'invalid value "median(x)" for option --agg: unknown aggregate "median" (count, sum, avg, min, max, count_distinct, first, last)' -t t --tumble 1m -a 'median(x)'
+	check 'invalid value "sum" for option --agg: sum needs a field: sum(FIELD)' -t t --tumble 1m -a sum
+	check 'invalid value "count,count" for option --agg: two aggregates named "count" (name one with "as")' -t t --tumble 1m -a count,count
+	check '--assign and --agg do not go together' -t t --tumble 1m -a count --assign
+	check '--drain goes with --state' -t t --tumble 1m -a count --drain
+	check 'invalid value "weekly" for option --emit: expected final or update' -t t --tumble 1m -a count --emit weekly
+	check 'invalid value "h" for option --time-unit: expected s, ms, us or ns' -t t --time-unit h --tumble 1m -a count
+}
+
+@test "a reader that goes away ends window-agg quietly" {
+	gen_stream 50000 1000 >"$T/s.ndjson"
+	run -0 bash -c 'set -o pipefail; window-agg -t ts --tumble 1s -a count "$1" | head -1 >/dev/null' _ "$T/s.ndjson"
+}
