@@ -62,8 +62,10 @@ get_count(json_t *h, const char *name, uint64_t *v)
 	return 0;
 }
 
+/* The header line: 0, -1 when malformed, -2 when written with other
+ * settings (they are copied to *other). */
 static int
-load_header(json_t *h)
+load_header(json_t *h, char **other)
 {
 	const char *sig;
 
@@ -73,11 +75,10 @@ load_header(json_t *h)
 	sig = json_string_value(json_object_get(h, "settings"));
 	if (sig == NULL)
 		return -1;
-	if (strcmp(sig, conf.signature) != 0)
-		diag_errx(EXIT_USAGE, "state file \"%s\" was written with other "
-		    "settings (%s), not these (%s): use the same options, or "
-		    "remove the file to start afresh", conf.state_path, sig,
-		    conf.signature);
+	if (strcmp(sig, conf.signature) != 0) {
+		*other = xstrdup(sig);
+		return -2;
+	}
 	if (get_time(h, "watermark", &clk.wm) != 0 ||
 	    get_time(h, "max_time", &clk.max_ts) != 0 ||
 	    get_time(h, "watermark_out", &clk.wm_out) != 0 ||
@@ -97,6 +98,7 @@ state_load(const char *path)
 	json_error_t je;
 	json_t *j;
 	const char *line;
+	char *other = NULL;
 	size_t len;
 	int rc;
 
@@ -110,12 +112,22 @@ state_load(const char *path)
 	r.max_line = (size_t)1 << 40;
 	while ((rc = lread_next(&r, &line, &len)) == LREAD_LINE) {
 		j = json_loadb(line, len, 0, &je);
-		if (j == NULL || (r.lineno == 1 ? load_header(j) :
-		    win_load(j)) != 0)
+		rc = j == NULL ? -1 : r.lineno == 1 ? load_header(j, &other) :
+		    win_load(j);
+		json_decref(j);
+		if (rc == -2) {
+			lread_close(&r);
+			diag_errx(EXIT_USAGE, "state file \"%s\" was written "
+			    "with other settings (%s), not these (%s): use the "
+			    "same options, or remove the file to start afresh",
+			    path, other, conf.signature);
+		}
+		if (rc != 0) {
+			lread_close(&r);
 			diag_errx(EXIT_DATA, "%s:%llu: not a window-agg state "
 			    "line%s%s", path, (unsigned long long)r.lineno,
 			    j == NULL ? ": " : "", j == NULL ? je.text : "");
-		json_decref(j);
+		}
 	}
 	if (rc == LREAD_ERROR)
 		diag_err(EXIT_DATA, "could not read \"%s\"", path);

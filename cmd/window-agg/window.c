@@ -644,7 +644,8 @@ sess_flush_rows(struct sess *s)
 		off += 12 + v[n].len;
 		n++;
 	}
-	qsort(v, n, sizeof(*v), rec_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), rec_cmp);
 	for (i = 0; i < n; i++)
 		assign_row(v[i].text, v[i].len, s->start, s->end);
 	free(v);
@@ -755,7 +756,8 @@ row_session(const struct row *r)
 			s->g->seq = o->g->seq;
 		for (size_t k = 0; k < conf.aggs.n; k++)
 			agg_merge(&conf.aggs.a[k], &s->g->st[k], &o->g->st[k]);
-		buf_append(&s->rows, o->rows.data, o->rows.len);
+		if (o->rows.len > 0)
+			buf_append(&s->rows, o->rows.data, o->rows.len);
 		sess_unlink(o);
 	}
 	if (r->t < s->start)
@@ -820,7 +822,8 @@ sessions_advance(void)
 		}
 		fire[nfire++] = s;
 	}
-	qsort(fire, nfire, sizeof(*fire), sess_fire_cmp);
+	if (nfire > 1)
+		qsort(fire, nfire, sizeof(*fire), sess_fire_cmp);
 	for (i = 0; i < nfire; i++) {
 		s = fire[i];
 		if (conf.assign)
