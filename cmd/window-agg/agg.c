@@ -270,7 +270,8 @@ parse_number(const char *s, size_t n, struct dec *d, double *x)
 }
 
 int
-aggs_read(const struct aggs *g, const struct jdoc *d, struct aval *v, int *bad)
+aggs_read(const struct aggs *g, const struct jdoc *d, const int *tok,
+    struct aval *v, int *bad)
 {
 	const char *s;
 	size_t i, n;
@@ -279,7 +280,7 @@ aggs_read(const struct aggs *g, const struct jdoc *d, struct aval *v, int *bad)
 	for (i = 0; i < g->nin; i++) {
 		struct aval *a = &v[i];
 
-		t = field_scan(d, 0, &g->in[i].f);
+		t = tok[i];
 		a->type = jscan_type(d, t);
 		a->present = t >= 0 && a->type != J_NULL;
 		a->num = NUM_NONE;

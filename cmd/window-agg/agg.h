@@ -105,12 +105,13 @@ int	aggs_parse(struct aggs *g, const char *spec, struct buf *err);
 void	aggs_free(struct aggs *g);
 
 /*
- * Read the arguments of the current row (document d, object 0) into v[]
- * (g->nin entries). Returns -1 with the offending input index in *bad
- * when a value a sum or avg needs is not a number.
+ * Read the arguments of the current row into v[] (g->nin entries): tok[i]
+ * is the token of argument i in document d, or -1 when it is absent.
+ * Returns -1 with the offending input index in *bad when a value a sum or
+ * avg needs is not a number.
  */
-int	aggs_read(const struct aggs *g, const struct jdoc *d, struct aval *v,
-	    int *bad);
+int	aggs_read(const struct aggs *g, const struct jdoc *d, const int *tok,
+	    struct aval *v, int *bad);
 
 void	agg_init(const struct aggspec *a, union aggst *st);
 void	agg_free(const struct aggspec *a, union aggst *st);

@@ -88,7 +88,18 @@ static struct jout late_out;
 static int late_open;
 static int64_t last_arrival;		/* monotonic clock of the last row */
 
+/*
+ * Every field a row is read for, looked up in one pass over its members:
+ * "__watermark", "__kind", then the distinct top-level names of the time,
+ * group and aggregate fields. A dotted path is walked on its own (slot -1).
+ */
+static struct jname *names;
+static size_t nnames;
+static int *found;			/* token per name, per line */
+static int time_slot, *group_slot, *agg_slot, *agg_tok;
+
 static void	usage(FILE *);
+static void	setup_lookup(void);
 static void	parse_having(const char *);
 static void	setup_groups(void);
 static void	build_signature(void);
@@ -223,9 +234,9 @@ main(int argc, char **argv)
 		case OPT_HOP:
 		case OPT_CUMULATE:
 		case OPT_SESSION: {
-			static const char *names[] = { "tumble", "hop",
+			static const char *kinds[] = { "tumble", "hop",
 			    "cumulate", "session" };
-			const char *name = names[c - OPT_TUMBLE];
+			const char *name = kinds[c - OPT_TUMBLE];
 			int64_t v = opts_duration(name, optarg, 0);
 
 			if (v <= 0)
@@ -353,6 +364,7 @@ main(int argc, char **argv)
 		late_open = 1;
 	}
 	vals = xcalloc(conf.aggs.nin + 1, sizeof(*vals));
+	setup_lookup();
 	win_setup();
 	build_signature();
 	if (conf.state_path != NULL)
@@ -433,6 +445,11 @@ main(int argc, char **argv)
 		free(conf.having[k].lit);
 	free(conf.having);
 	free(conf.signature);
+	free(names);
+	free(found);
+	free(group_slot);
+	free(agg_slot);
+	free(agg_tok);
 	buf_free(&err);
 	buf_free(&keybuf);
 	buf_free(&canon);
@@ -440,6 +457,53 @@ main(int argc, char **argv)
 	jscan_free(&doc);
 	jout_close(&jout_stdout);
 	diag_exit(status);
+}
+
+/* The slot of field f in names[], added when new; -1 for a dotted path. */
+static int
+name_slot(const struct field *f)
+{
+	size_t i;
+
+	if (f->nseg != 1)
+		return -1;
+	for (i = 0; i < nnames; i++)
+		if (names[i].len == f->seg[0].len &&
+		    memcmp(names[i].name, f->seg[0].name, names[i].len) == 0)
+			return (int)i;
+	names[nnames].name = f->seg[0].name;
+	names[nnames].len = f->seg[0].len;
+	return (int)nnames++;
+}
+
+static void
+setup_lookup(void)
+{
+	size_t i;
+
+	names = xcalloc(3 + conf.group.n + conf.aggs.nin, sizeof(*names));
+	names[0].name = "__watermark";
+	names[0].len = 11;
+	names[1].name = "__kind";
+	names[1].len = 6;
+	nnames = 2;
+	time_slot = conf.proctime ? -1 : name_slot(&conf.time);
+	group_slot = xcalloc(conf.group.n + 1, sizeof(*group_slot));
+	for (i = 0; i < conf.group.n; i++)
+		group_slot[i] = name_slot(&conf.group.f[i]);
+	agg_slot = xcalloc(conf.aggs.nin + 1, sizeof(*agg_slot));
+	agg_tok = xcalloc(conf.aggs.nin + 1, sizeof(*agg_tok));
+	for (i = 0; i < conf.aggs.nin; i++)
+		agg_slot[i] = name_slot(&conf.aggs.in[i].f);
+	found = xcalloc(nnames, sizeof(*found));
+}
+
+/* The token of a field of the current row: from the one-pass lookup, or by
+ * walking its path. */
+static int
+field_tok(int slot, const struct field *f)
+{
+	return slot >= 0 ? found[slot] : field_scan(&doc, 0, f);
 }
 
 /* Output names of the group fields: the path with "_" for ".". */
@@ -667,10 +731,7 @@ late_row(const struct line *l)
 static void
 process_line(const struct line *l)
 {
-	static const struct jname names[] = {
-		{ "__watermark", 11 }, { "__kind", 6 }
-	};
-	int m[2], t, bi;
+	int *m = found, t, bi;
 	struct row r;
 	const char *s, *p;
 	size_t n, i;
@@ -685,7 +746,7 @@ process_line(const struct line *l)
 		bad(l, "not a JSON object: %s", shown(0));
 		return;
 	}
-	jscan_members(&doc, 0, names, 2, m);
+	jscan_members(&doc, 0, names, nnames, found);
 	if (m[0] >= 0) {
 		if (time_of(m[0], &wm) != 0) {
 			bad(l, "field \"__watermark\": not a timestamp: %s",
@@ -712,7 +773,7 @@ process_line(const struct line *l)
 	if (conf.proctime)
 		r.t = clock_us(CLOCK_REALTIME);
 	else {
-		t = field_scan(&doc, 0, &conf.time);
+		t = field_tok(time_slot, &conf.time);
 		if (t < 0) {
 			bad(l, "field \"%s\": missing", conf.time.text);
 			return;
@@ -723,17 +784,18 @@ process_line(const struct line *l)
 			return;
 		}
 	}
-	if (aggs_read(&conf.aggs, &doc, vals, &bi) != 0) {
+	for (i = 0; i < conf.aggs.nin; i++)
+		agg_tok[i] = field_tok(agg_slot[i], &conf.aggs.in[i].f);
+	if (aggs_read(&conf.aggs, &doc, agg_tok, vals, &bi) != 0) {
 		bad(l, "field \"%s\": not a number: %s",
-		    conf.aggs.in[bi].f.text,
-		    shown(field_scan(&doc, 0, &conf.aggs.in[bi].f)));
+		    conf.aggs.in[bi].f.text, shown(agg_tok[bi]));
 		return;
 	}
 	buf_reset(&keybuf);
 	for (i = 0; i < conf.group.n; i++) {
 		if (i > 0)
 			buf_putc(&keybuf, '\x1f');
-		t = field_scan(&doc, 0, &conf.group.f[i]);
+		t = field_tok(group_slot[i], &conf.group.f[i]);
 		if (t < 0) {
 			buf_append(&keybuf, "null", 4);
 			continue;
