@@ -71,7 +71,7 @@ DEPS_STAMP  := $(BUILD)/.deps-ok
 all: $(BINS)
 
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP): scripts/install-deps
+$(DEPS_STAMP): scripts/install-deps tests/node/package-lock.json
 	$(Q)scripts/install-deps
 	$(Q)mkdir -p $(@D) && touch $@
 
