@@ -176,6 +176,7 @@ parse_one(struct aggs *g, const char *p, const char **endp, struct buf *err)
 		jout_quote_buf(&key, name.data, name.len);
 		buf_putc(&key, ':');
 		a.key = key.data;
+		a.keylen = key.len;
 	}
 	if (a.fn == AF_FIRST || a.fn == AF_LAST)
 		g->need_time = 1;

@@ -37,6 +37,7 @@ struct aggspec {
 	int		 in;		/* index of the argument, -1 for count */
 	char		*name;		/* output field */
 	char		*key;		/* ",\"name\":", ready to write */
+	size_t		 keylen;
 };
 
 /* An argument of the aggregates (several may share one). */

@@ -439,6 +439,7 @@ main(int argc, char **argv)
 	for (size_t k = 0; k < conf.group.n; k++)
 		free(conf.gkey[k]);
 	free(conf.gkey);
+	free(conf.gkeylen);
 	field_list_free(&conf.group);
 	field_free(&conf.time);
 	for (size_t k = 0; k < conf.nhaving; k++)
@@ -514,6 +515,7 @@ setup_groups(void)
 	size_t i, s;
 
 	conf.gkey = xcalloc(conf.group.n + 1, sizeof(*conf.gkey));
+	conf.gkeylen = xcalloc(conf.group.n + 1, sizeof(*conf.gkeylen));
 	for (i = 0; i < conf.group.n; i++) {
 		buf_reset(&name);
 		for (s = 0; s < conf.group.f[i].nseg; s++) {
@@ -527,6 +529,7 @@ setup_groups(void)
 		jout_quote_buf(&key, name.data, name.len);
 		buf_putc(&key, ':');
 		conf.gkey[i] = xstrdup(key.data);
+		conf.gkeylen[i] = key.len;
 	}
 	buf_free(&name);
 	buf_free(&key);

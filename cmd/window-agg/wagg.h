@@ -39,6 +39,7 @@ struct conf {
 	enum ts_unit	 unit;
 	struct field_list group;
 	char		**gkey;		/* ",\"name\":" per group field */
+	size_t		*gkeylen;
 	struct aggs	 aggs;
 	struct having	*having;
 	size_t		 nhaving;

@@ -232,7 +232,7 @@ format_result(int64_t start, int64_t end, const char *bounds, size_t blen,
 		sep = memchr(p, '\x1f', (size_t)(key + klen - p));
 		if (sep == NULL)
 			sep = key + klen;
-		buf_puts(b, conf.gkey[i]);
+		buf_append(b, conf.gkey[i], conf.gkeylen[i]);
 		k = conf.aggs.n + i;
 		S.aggoff[2 * k] = b->len;
 		buf_append(b, p, (size_t)(sep - p));
@@ -240,7 +240,7 @@ format_result(int64_t start, int64_t end, const char *bounds, size_t blen,
 		p = sep + 1;
 	}
 	for (i = 0; i < conf.aggs.n; i++) {
-		buf_puts(b, conf.aggs.a[i].key);
+		buf_append(b, conf.aggs.a[i].key, conf.aggs.a[i].keylen);
 		S.aggoff[2 * i] = b->len;
 		agg_result(&conf.aggs.a[i], &g->st[i], g->rows, b);
 		S.aggoff[2 * i + 1] = b->len;
