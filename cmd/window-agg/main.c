@@ -81,6 +81,7 @@ struct counters cnt;
 struct clock clk = { T_MIN, T_MIN, T_MIN, 0 };
 
 static volatile sig_atomic_t stop;
+static struct progress pg;		/* lines read, on a terminal */
 static struct jdoc doc = JDOC_INIT;
 static struct aval *vals;
 static struct buf keybuf = BUF_INIT, canon = BUF_INIT, tmp = BUF_INIT;
@@ -197,7 +198,6 @@ main(int argc, char **argv)
 {
 	static const char *const emits[] = { "final", "update", NULL };
 	struct sigaction sa;
-	struct progress pg;
 	struct lread in;
 	struct buf err = BUF_INIT;
 	const char *path, **having_specs = NULL;
@@ -376,7 +376,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	progress_init(&pg, "rows");
+	progress_init(&pg, "lines");
 	for (i = 0; i < (argc > 0 ? argc : 1) && !stop; i++) {
 		path = argc > 0 ? argv[i] : "-";
 		if (lread_open(&in, path, opts.max_line) != 0) {
@@ -397,7 +397,6 @@ main(int argc, char **argv)
 			status = EXIT_DATA;
 		lread_close(&in);
 	}
-	pg.count = cnt.rows;
 	progress_done(&pg);
 
 	/* End of input is a watermark of +infinity, unless the windows
@@ -838,6 +837,7 @@ read_input(struct lread *in)
 			lread_close(in);
 			return;
 		}
+		progress_tick(&pg, 1);
 		if (rc == LREAD_TOOLONG) {
 			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
 			    "line longer than --max-line (%zu bytes)",
