@@ -196,6 +196,33 @@ EOF
 {"window_start":"2026-11-22T10:01:00.000Z","window_end":"2026-11-22T10:01:10.000Z","u":1,"count":1,"first_n":7,"last_n":7}'
 }
 
+@test "sessions under retractions shrink and split as the remaining rows say" {
+	run -0 window-agg -t t --session 10s -g u --watermark-delay 1m -a 'count,sum(x)' <<'EOF'
+{"u":1,"x":1,"t":"2026-11-22T10:00:00Z"}
+{"u":1,"x":2,"t":"2026-11-22T10:00:08Z"}
+{"u":1,"x":4,"t":"2026-11-22T10:00:16Z"}
+{"u":2,"x":8,"t":"2026-11-22T10:00:00Z"}
+{"u":2,"x":16,"t":"2026-11-22T10:00:05Z"}
+{"__kind":"-D","u":1,"x":2,"t":"2026-11-22T10:00:08Z"}
+{"__kind":"-U","u":2,"x":8,"t":"2026-11-22T10:00:00Z"}
+{"__kind":"+U","u":2,"x":9,"t":"2026-11-22T10:00:03Z"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:10.000Z","u":1,"count":1,"sum_x":1}
+{"window_start":"2026-11-22T10:00:03.000Z","window_end":"2026-11-22T10:00:15.000Z","u":2,"count":2,"sum_x":25}
+{"window_start":"2026-11-22T10:00:16.000Z","window_end":"2026-11-22T10:00:26.000Z","u":1,"count":1,"sum_x":4}'
+}
+
+@test "a sum's scale is the largest of the values still in it, as in PostgreSQL" {
+	run -0 window-agg -t t --tumble 1m -a 'sum(v),avg(v)' <<'EOF'
+{"t":0,"v":1.50}
+{"t":1,"v":2}
+{"t":2,"v":0.125}
+{"__kind":"-D","t":2,"v":0.125}
+{"__kind":"-D","t":0,"v":1.50}
+EOF
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","sum_v":2,"avg_v":2.0000000000000000}'
+}
+
 @test "--having filters results: the fraud rule" {
 	run -0 window-agg -t t --tumble 1m -g customer_id -a count --having 'count > 5' < <(
 		for i in 1 2 3 4 5 6; do echo "{\"customer_id\":9,\"t\":\"2026-11-22T10:00:0${i}Z\"}"; done

@@ -535,6 +535,29 @@ agg_free(const struct aggspec *a, union aggst *st)
 {
 	if (uses_set(a->fn))
 		hmap_free(&st->set.m, free);
+	else if (a->fn == AF_SUM || a->fn == AF_AVG)
+		free(st->sum.byscale);
+}
+
+/* Count `sign` values of scale sc in or out of the live set. */
+static void
+scale_count(struct sumst *s, int sc, int64_t k)
+{
+	int i;
+
+	if (s->byscale == NULL) {
+		if (s->n == 0 || sc == s->scale) {
+			/* one scale so far: n says it all */
+			s->scale = sc;
+			return;
+		}
+		s->byscale = xcalloc(DEC_MAX_SCALE + 1, sizeof(*s->byscale));
+		s->byscale[s->scale] = s->n;
+	}
+	s->byscale[sc] += k;
+	for (i = DEC_MAX_SCALE; i > 0 && s->byscale[i] <= 0; i--)
+		;
+	s->scale = i;
 }
 
 static void
@@ -543,6 +566,8 @@ sum_apply(struct sumst *s, const struct aval *v, int sign)
 	struct dec r;
 	double x;
 
+	if (v->num == NUM_DEC)
+		scale_count(s, v->d.scale, sign);
 	s->n += sign;
 	if (!s->dbl && v->num == NUM_DEC) {
 		if ((sign > 0 ? dec_add(&r, &s->s, &v->d) :
@@ -598,20 +623,37 @@ agg_merge(const struct aggspec *a, union aggst *dst, const union aggst *src)
 		dst->count += src->count;
 		return;
 	case AF_SUM:
-	case AF_AVG:
-		if (src->sum.dbl) {
-			memset(&av, 0, sizeof(av));
-			av.num = NUM_DBL;
-			av.x = src->sum.x;
-			sum_apply(&dst->sum, &av, 1);
-		} else {
-			memset(&av, 0, sizeof(av));
-			av.num = NUM_DEC;
-			av.d = src->sum.s;
-			sum_apply(&dst->sum, &av, 1);
+	case AF_AVG: {
+		struct sumst *d = &dst->sum;
+		const struct sumst *s = &src->sum;
+		struct dec r;
+		int i;
+
+		if (s->n == 0 && !s->dbl && dec_is_zero(&s->s))
+			return;
+		/* the live scales first, then the sums */
+		if (s->byscale != NULL) {
+			for (i = 0; i <= DEC_MAX_SCALE; i++)
+				if (s->byscale[i] != 0) {
+					scale_count(d, i, s->byscale[i]);
+					d->n += s->byscale[i];
+				}
+			d->n -= s->n;
+		} else if (s->n > 0)
+			scale_count(d, s->scale, s->n);
+		d->n += s->n;
+		if (!d->dbl && !s->dbl && dec_add(&r, &d->s, &s->s) == 0) {
+			d->s = r;
+			return;
 		}
-		dst->sum.n += src->sum.n - 1;
+		if (!d->dbl) {
+			d->dbl = 1;
+			d->x = dec_to_double(&d->s);
+		}
+		d->x += s->dbl ? s->x : dec_to_double(&s->s);
+		(void)av;
 		return;
+	}
 	default:
 		HMAP_FOREACH(&src->set.m, e) {
 			v = e->val;
@@ -710,9 +752,21 @@ nbase_lead(__int128 coef, int scale, int *weight, int *first)
  * (select_div_scale): at least 16 significant digits, at least the scale of
  * the sum, rounded half away from zero.
  */
-static void
-put_avg(const struct sumst *s, struct buf *out)
+/* The exact sum at the scale of the live values. */
+static struct dec
+live_sum(const struct sumst *s)
 {
+	struct dec r;
+
+	if (s->scale < s->s.scale && dec_rescale(&r, &s->s, s->scale) == 0)
+		return r;
+	return s->s;
+}
+
+static void
+put_avg(const struct sumst *st, struct buf *out)
+{
+	struct sumst live = *st, *s = &live;
 	struct dec n, r;
 	char text[DEC_STRLEN];
 	int w1, f1, w2, f2, qweight, rscale;
@@ -721,6 +775,7 @@ put_avg(const struct sumst *s, struct buf *out)
 		put_double(out, s->x / (double)s->n);
 		return;
 	}
+	s->s = live_sum(st);
 	dec_from_i64(&n, s->n);
 	nbase_lead(s->s.coef, s->s.scale, &w1, &f1);
 	nbase_lead(n.coef, 0, &w2, &f2);
@@ -764,7 +819,9 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 		else if (st->sum.dbl)
 			put_double(out, st->sum.x);
 		else {
-			dec_format(&st->sum.s, text);
+			struct dec v = live_sum(&st->sum);
+
+			dec_format(&v, text);
 			buf_puts(out, text);
 		}
 		return;
@@ -807,7 +864,15 @@ agg_save(const struct aggspec *a, const union aggst *st, struct buf *out)
 		return;
 	case AF_SUM:
 	case AF_AVG:
-		buf_printf(out, "{\"n\":%lld,", (long long)st->sum.n);
+		buf_printf(out, "{\"n\":%lld,\"scale\":%d,", (long long)st->sum.n,
+		    st->sum.scale);
+		if (st->sum.byscale != NULL) {
+			buf_puts(out, "\"scales\":[");
+			for (int i = 0; i <= DEC_MAX_SCALE; i++)
+				buf_printf(out, "%s%lld", i ? "," : "",
+				    (long long)st->sum.byscale[i]);
+			buf_puts(out, "],");
+		}
 		if (st->sum.dbl) {
 			buf_puts(out, "\"dbl\":");
 			put_double(out, st->sum.x);
@@ -859,6 +924,19 @@ agg_load(const struct aggspec *a, union aggst *st, json_t *j)
 		    "n")))
 			return -1;
 		st->sum.n = json_integer_value(json_object_get(j, "n"));
+		st->sum.scale = (int)json_integer_value(json_object_get(j,
+		    "scale"));
+		if (st->sum.scale < 0 || st->sum.scale > DEC_MAX_SCALE)
+			return -1;
+		if ((x = json_object_get(j, "scales")) != NULL) {
+			if (!json_is_array(x) || json_array_size(x) !=
+			    DEC_MAX_SCALE + 1)
+				return -1;
+			st->sum.byscale = xcalloc(DEC_MAX_SCALE + 1,
+			    sizeof(*st->sum.byscale));
+			json_array_foreach(x, i, el)
+				st->sum.byscale[i] = json_integer_value(el);
+		}
 		if ((x = json_object_get(j, "dec")) != NULL) {
 			s = json_string_value(x);
 			if (s == NULL || dec_parse(&st->sum.s, s,

@@ -64,8 +64,13 @@ struct aval {
 struct sumst {
 	int64_t		 n;		/* non-null values */
 	int		 dbl;		/* fell back to binary floating point */
-	struct dec	 s;
+	int		 scale;		/* largest scale of the live values */
+	struct dec	 s;		/* exact, at the largest scale ever seen */
 	double		 x;
+	/* Live values per scale, kept once a second scale shows up, so the
+	 * scale of the result follows retractions (PostgreSQL's sum takes
+	 * the largest scale of the rows present). */
+	int64_t		*byscale;
 };
 
 /* One live value of min/max/first/last/count_distinct. */

@@ -35,12 +35,18 @@ struct win {
 
 struct sgroup;
 
+struct srec;
+
 struct sess {
 	int64_t		 start, end;	/* end = latest row + gap */
 	int		 fired;
-	int		 dead;		/* merged away or emptied; heap frees */
+	int		 dead;		/* merged away or emptied */
+	uint32_t	 gen;		/* heap entries of older ones are stale */
+	uint32_t	 refs;		/* heap entries */
 	struct sgroup	*sg;
 	struct grp	*g;
+	struct srec	**rec;		/* its rows, in time order */
+	size_t		 nrec, caprec;
 	struct buf	 rows;		/* --assign: (seq, len, text) records */
 };
 
@@ -54,6 +60,7 @@ struct sgroup {
 struct due {
 	int64_t		 at;
 	struct sess	*s;
+	uint32_t	 gen;
 };
 
 static struct {
@@ -68,6 +75,7 @@ static struct {
 	struct buf	 out;		/* a result being formatted */
 	size_t		*aggoff;	/* where each aggregate's value starts */
 	struct buf	 key;		/* key scratch */
+	struct aval	*rvals;		/* arguments of a replayed row */
 } S;
 
 static size_t grp_size;
@@ -77,6 +85,7 @@ win_setup(void)
 {
 	grp_size = sizeof(struct grp) + conf.aggs.n * sizeof(union aggst);
 	S.aggoff = xcalloc(conf.aggs.n + conf.group.n + 1, 2 * sizeof(size_t));
+	S.rvals = xcalloc(conf.aggs.nin + 1, sizeof(*S.rvals));
 }
 
 /* ---------------------------------------------------------------------
@@ -491,7 +500,23 @@ row_windows(const struct row *r)
 
 /* ---------------------------------------------------------------------
  * Session windows
+ *
+ * A session keeps a record of each of its rows: the event time, the arrival
+ * number and the aggregate arguments as a JSON array. A retraction removes
+ * the matching record, so the session can shrink to its remaining rows or
+ * split where a gap opens, its aggregates rebuilt from the records: the
+ * result is what the remaining rows alone would give. The heap holds due
+ * times; an entry whose generation is not the session's current one is
+ * stale (the session shrank), and a session is freed when its last entry
+ * leaves the heap.
  */
+
+struct srec {
+	int64_t		 t;
+	uint64_t	 seq;
+	uint32_t	 len;
+	char		 data[];	/* "[arg,arg,...]" */
+};
 
 static void
 heap_push(int64_t at, struct sess *s)
@@ -502,6 +527,7 @@ heap_push(int64_t at, struct sess *s)
 		S.capheap = S.capheap ? 2 * S.capheap : 64;
 		S.heap = xrealloc(S.heap, S.capheap * sizeof(*S.heap));
 	}
+	s->refs++;
 	i = S.nheap++;
 	while (i > 0) {
 		p = (i - 1) / 2;
@@ -512,6 +538,7 @@ heap_push(int64_t at, struct sess *s)
 	}
 	S.heap[i].at = at;
 	S.heap[i].s = s;
+	S.heap[i].gen = s->gen;
 }
 
 static struct due
@@ -533,6 +560,7 @@ heap_pop(void)
 	}
 	if (S.nheap > 0)
 		S.heap[i] = last;
+	top.s->refs--;
 	return top;
 }
 
@@ -540,6 +568,14 @@ static int64_t
 sat_add(int64_t a, int64_t b)
 {
 	return a > T_MAX - b ? T_MAX : a + b;
+}
+
+/* The session's end changed to an earlier time: a new heap entry. */
+static void
+sess_rescheduled(struct sess *s)
+{
+	s->gen++;
+	heap_push(s->fired ? sat_add(s->end, conf.lateness) : s->end, s);
 }
 
 static struct sess *
@@ -566,7 +602,19 @@ sess_new(struct sgroup *sg, size_t at, int64_t start, int64_t end,
 	return s;
 }
 
-/* Take s out of its group's list; the heap entry frees it later. */
+static void
+sess_free_recs(struct sess *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrec; i++)
+		free(s->rec[i]);
+	free(s->rec);
+	s->rec = NULL;
+	s->nrec = s->caprec = 0;
+}
+
+/* Take s out of its group's list; it is freed when it leaves the heap. */
 static void
 sess_unlink(struct sess *s)
 {
@@ -584,7 +632,24 @@ sess_unlink(struct sess *s)
 	grp_free(s->g);
 	s->g = NULL;
 	buf_free(&s->rows);
+	sess_free_recs(s);
 	S.nsess--;
+}
+
+static void
+sess_free(struct sess *s)
+{
+	buf_free(&s->rows);
+	sess_free_recs(s);
+	free(s);
+}
+
+/* A heap entry of s is gone: free s when it was the last of a dead one. */
+static void
+sess_drop_ref(struct sess *s)
+{
+	if (s->dead && s->refs == 0)
+		sess_free(s);
 }
 
 /* Retract what was written for s (its bounds are about to change). */
@@ -602,14 +667,13 @@ sess_retract_shown(struct sess *s)
 }
 
 static void
-sess_buffer_row(struct sess *s, const struct row *r)
+sess_buffer_row(struct sess *s, uint64_t seq, const char *text, size_t n)
 {
-	uint64_t seq = r->seq;
-	uint32_t len = (uint32_t)r->len;
+	uint32_t len = (uint32_t)n;
 
 	buf_append(&s->rows, &seq, sizeof(seq));
 	buf_append(&s->rows, &len, sizeof(len));
-	buf_append(&s->rows, r->text, r->len);
+	buf_append(&s->rows, text, n);
 }
 
 struct rec {
@@ -652,28 +716,109 @@ sess_flush_rows(struct sess *s)
 	buf_reset(&s->rows);
 }
 
+/* "[arg,arg,...]": the aggregate arguments of r, canonical, null when
+ * absent. */
 static void
-sess_apply(struct sess *s, const struct row *r)
+rec_data(const struct row *r, struct buf *b)
 {
-	struct grp *g = s->g;
 	size_t i;
 
-	if (conf.assign) {
-		g->rows++;
-		if (s->fired)
-			assign_row(r->text, r->len, s->start, s->end);
+	buf_reset(b);
+	buf_putc(b, '[');
+	for (i = 0; i < conf.aggs.nin; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		if (r->v[i].present)
+			buf_append(b, r->v[i].raw, r->v[i].len);
 		else
-			sess_buffer_row(s, r);
-		return;
+			buf_append(b, "null", 4);
 	}
-	g->rows += r->sign;
+	buf_putc(b, ']');
+}
+
+static int
+srec_before(const struct srec *a, int64_t t, uint64_t seq)
+{
+	return a->t < t || (a->t == t && a->seq < seq);
+}
+
+static void
+sess_add_rec(struct sess *s, int64_t t, uint64_t seq, const char *data,
+    size_t len)
+{
+	struct srec *x = xmalloc(sizeof(*x) + len);
+	size_t i;
+
+	x->t = t;
+	x->seq = seq;
+	x->len = (uint32_t)len;
+	memcpy(x->data, data, len);
+	if (s->nrec == s->caprec) {
+		s->caprec = s->caprec ? 2 * s->caprec : 8;
+		s->rec = xrealloc(s->rec, s->caprec * sizeof(*s->rec));
+	}
+	/* in time order; rows mostly arrive in order: search from the end */
+	for (i = s->nrec; i > 0 && !srec_before(s->rec[i - 1], t, seq); i--)
+		;
+	memmove(&s->rec[i + 1], &s->rec[i], (s->nrec - i) * sizeof(*s->rec));
+	s->rec[i] = x;
+	s->nrec++;
+}
+
+/* Index of a record at time t with these arguments, or -1. */
+static ssize_t
+sess_find_rec(const struct sess *s, int64_t t, const char *data, size_t len)
+{
+	size_t lo = 0, hi = s->nrec, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (s->rec[mid]->t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->nrec && s->rec[lo]->t == t; lo++)
+		if (s->rec[lo]->len == len &&
+		    memcmp(s->rec[lo]->data, data, len) == 0)
+			return (ssize_t)lo;
+	return -1;
+}
+
+static void
+sess_apply_aggs(struct grp *g, const struct aval *v, int64_t t, uint64_t seq,
+    int sign)
+{
+	size_t i;
+
 	for (i = 0; i < conf.aggs.n; i++) {
 		const struct aggspec *a = &conf.aggs.a[i];
 
-		if (agg_apply(a, &g->st[i], a->in >= 0 ? &r->v[a->in] : NULL,
-		    r->t, r->seq, r->sign) != 0 && r->sign < 0)
-			cnt.unmatched++;
+		agg_apply(a, &g->st[i], a->in >= 0 ? &v[a->in] : NULL, t, seq,
+		    sign);
 	}
+}
+
+/* Add record x's row to g (rebuilding a session). */
+static void
+sess_replay_rec(struct grp *g, const struct srec *x)
+{
+	static struct jdoc d = JDOC_INIT;
+	int tok[64], *tp = tok, t, bad;
+	size_t i;
+
+	if (conf.aggs.nin > 64)
+		tp = xcalloc(conf.aggs.nin, sizeof(*tp));
+	if (jscan_parse(&d, x->data, x->len) != 0)
+		diag_errx(EXIT_DATA, "internal error: bad session record");
+	for (i = 0, t = jscan_child(&d, 0); i < conf.aggs.nin && t >= 0;
+	    i++, t = jscan_after(&d, 0, t))
+		tp[i] = jscan_type(&d, t) == J_NULL ? -1 : t;
+	aggs_read(&conf.aggs, &d, tp, S.rvals, &bad);
+	g->rows++;
+	sess_apply_aggs(g, S.rvals, x->t, x->seq, 1);
+	if (tp != tok)
+		free(tp);
 }
 
 static void
@@ -686,6 +831,149 @@ sess_changed(struct sess *s)
 		    s->g, P_CHANGE);
 	if (s->g->rows <= 0)
 		sess_unlink(s);
+}
+
+/*
+ * After a retraction: bounds from the remaining records, and a split
+ * wherever two of them are now more than the gap apart.
+ */
+static void
+sess_refit(struct sess *s)
+{
+	struct sgroup *sg = s->sg;
+	struct srec **rec;
+	struct sess *n, **piece;
+	size_t nrec, i, j, k, at, npiece = 0;
+	int64_t start, end;
+
+	if (s->nrec == 0) {
+		sess_changed(s);	/* no rows: it vanishes */
+		return;
+	}
+	for (i = 1; i < s->nrec; i++)
+		if (s->rec[i]->t - s->rec[i - 1]->t > conf.gap)
+			break;
+	start = s->rec[0]->t;
+	end = sat_add(s->rec[s->nrec - 1]->t, conf.gap);
+	if (i == s->nrec) {
+		if (start != s->start || end != s->end) {
+			if (conf.emit == EMIT_FINAL)
+				sess_retract_shown(s);
+			s->start = start;
+			s->end = end;
+			sess_rescheduled(s);
+		}
+		sess_changed(s);
+		return;
+	}
+
+	/* Split: rebuild every piece from its records, then publish them. */
+	sess_retract_shown(s);
+	rec = s->rec;
+	nrec = s->nrec;
+	s->rec = NULL;
+	s->nrec = s->caprec = 0;
+	piece = xcalloc(nrec, sizeof(*piece));
+	for (at = 0; at < sg->n && sg->s[at] != s; at++)
+		;
+	for (i = 0; i < nrec; i = j) {
+		for (j = i + 1; j < nrec && rec[j]->t - rec[j - 1]->t <=
+		    conf.gap; j++)
+			;
+		start = rec[i]->t;
+		end = sat_add(rec[j - 1]->t, conf.gap);
+		if (i == 0) {
+			n = s;
+			grp_free(s->g);
+			s->g = grp_new(rec[0]->seq);
+			s->start = start;
+			s->end = end;
+			sess_rescheduled(s);
+		} else {
+			n = sess_new(sg, ++at, start, end, rec[i]->seq);
+			n->fired = s->fired;
+		}
+		piece[npiece++] = n;
+		for (k = i; k < j; k++) {
+			if (rec[k]->seq < n->g->seq)
+				n->g->seq = rec[k]->seq;
+			sess_replay_rec(n->g, rec[k]);
+			if (n->nrec == n->caprec) {
+				n->caprec = n->caprec ? 2 * n->caprec : 8;
+				n->rec = xrealloc(n->rec, n->caprec *
+				    sizeof(*n->rec));
+			}
+			n->rec[n->nrec++] = rec[k];
+		}
+	}
+	free(rec);
+	for (i = 0; i < npiece; i++)
+		sess_changed(piece[i]);
+	free(piece);
+}
+
+static void
+sess_add_row(struct sess *s, const struct row *r)
+{
+	struct grp *g = s->g;
+
+	if (conf.assign) {
+		g->rows++;
+		if (s->fired)
+			assign_row(r->text, r->len, s->start, s->end);
+		else
+			sess_buffer_row(s, r->seq, r->text, r->len);
+		return;
+	}
+	g->rows++;
+	sess_apply_aggs(g, r->v, r->t, r->seq, 1);
+	rec_data(r, &S.key);
+	sess_add_rec(s, r->t, r->seq, S.key.data, S.key.len);
+}
+
+/* A retraction: the session holding a matching row, or a late row or an
+ * unmatched retraction. 1 when it was not late. */
+static int
+sess_retract(struct sgroup *sg, const struct row *r)
+{
+	struct sess *s;
+	ssize_t k;
+	size_t i;
+
+	for (i = 0; i < sg->n; i++)
+		if (sg->s[i]->start <= r->t && r->t < sg->s[i]->end)
+			break;
+	if (i == sg->n) {
+		if (gone(sat_add(r->t, conf.gap)))
+			return 0;
+		cnt.unmatched++;
+		return 1;
+	}
+	s = sg->s[i];
+	rec_data(r, &S.key);
+	if ((k = sess_find_rec(s, r->t, S.key.data, S.key.len)) < 0) {
+		cnt.unmatched++;
+		return 1;
+	}
+	free(s->rec[k]);
+	memmove(&s->rec[k], &s->rec[k + 1], (s->nrec - (size_t)k - 1) *
+	    sizeof(*s->rec));
+	s->nrec--;
+	s->g->rows--;
+	sess_apply_aggs(s->g, r->v, r->t, r->seq, -1);
+	sess_refit(s);
+	return 1;
+}
+
+static int
+recp_cmp(const void *a, const void *b)
+{
+	const struct srec *x = *(struct srec *const *)a;
+	const struct srec *y = *(struct srec *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int
@@ -706,22 +994,8 @@ row_session(const struct row *r)
 	}
 	sg = *slot;
 
-	if (r->sign < 0 && !conf.assign) {
-		/* the session holding t; sessions never shrink or split */
-		for (i = 0; i < sg->n; i++)
-			if (sg->s[i]->start <= r->t && r->t < sg->s[i]->end)
-				break;
-		if (i == sg->n) {
-			if (gone(end))
-				return 0;
-			cnt.unmatched++;
-			return 1;
-		}
-		s = sg->s[i];
-		sess_apply(s, r);
-		sess_changed(s);
-		return 1;
-	}
+	if (r->sign < 0 && !conf.assign)
+		return sess_retract(sg, r);
 
 	/* sessions meeting [t, t + gap], both ends closed */
 	for (lo = 0; lo < sg->n && sg->s[lo]->end < r->t; lo++)
@@ -733,7 +1007,7 @@ row_session(const struct row *r)
 			return 0;
 		s = sess_new(sg, lo, r->t, end, r->seq);
 		s->fired = clk.wm != T_MIN && end <= clk.wm;
-		sess_apply(s, r);
+		sess_add_row(s, r);
 		sess_changed(s);
 		return 1;
 	}
@@ -758,13 +1032,27 @@ row_session(const struct row *r)
 			agg_merge(&conf.aggs.a[k], &s->g->st[k], &o->g->st[k]);
 		if (o->rows.len > 0)
 			buf_append(&s->rows, o->rows.data, o->rows.len);
+		if (o->nrec > 0) {
+			if (s->nrec + o->nrec > s->caprec) {
+				s->caprec = s->nrec + o->nrec;
+				s->rec = xrealloc(s->rec, s->caprec *
+				    sizeof(*s->rec));
+			}
+			memcpy(s->rec + s->nrec, o->rec, o->nrec *
+			    sizeof(*o->rec));
+			s->nrec += o->nrec;
+			qsort(s->rec, s->nrec, sizeof(*s->rec), recp_cmp);
+			free(o->rec);
+			o->rec = NULL;
+			o->nrec = o->caprec = 0;
+		}
 		sess_unlink(o);
 	}
 	if (r->t < s->start)
 		s->start = r->t;
 	if (end > s->end)
 		s->end = end;
-	sess_apply(s, r);
+	sess_add_row(s, r);
 	if (s->fired && conf.assign && s->rows.len > 0)
 		sess_flush_rows(s);
 	sess_changed(s);
@@ -784,13 +1072,6 @@ sess_fire_cmp(const void *a, const void *b)
 	return x->g->seq < y->g->seq ? -1 : x->g->seq > y->g->seq;
 }
 
-static void
-sess_free(struct sess *s)
-{
-	buf_free(&s->rows);
-	free(s);
-}
-
 static int
 sessions_advance(void)
 {
@@ -802,8 +1083,8 @@ sessions_advance(void)
 	while (S.nheap > 0 && S.heap[0].at <= clk.wm) {
 		d = heap_pop();
 		s = d.s;
-		if (s->dead) {
-			sess_free(s);
+		if (s->dead || d.gen != s->gen) {
+			sess_drop_ref(s);
 			continue;
 		}
 		due = s->fired ? sat_add(s->end, conf.lateness) : s->end;
@@ -813,7 +1094,7 @@ sessions_advance(void)
 		}
 		if (s->fired) {
 			sess_unlink(s);
-			sess_free(s);
+			sess_drop_ref(s);
 			continue;
 		}
 		if (nfire == cap) {
@@ -835,7 +1116,7 @@ sessions_advance(void)
 		due = sat_add(s->end, conf.lateness);
 		if (due <= clk.wm) {
 			sess_unlink(s);
-			sess_free(s);
+			sess_drop_ref(s);
 		} else
 			heap_push(due, s);
 	}
@@ -938,12 +1219,17 @@ win_free(void)
 		win_release(S.w[i]);
 	free(S.w);
 	hmap_free(&S.sgroups, sgroup_free);
-	for (i = 0; i < S.nheap; i++)
-		sess_free(S.heap[i].s);
+	for (i = 0; i < S.nheap; i++) {
+		S.heap[i].s->refs--;
+		sess_drop_ref(S.heap[i].s);
+	}
 	free(S.heap);
 	buf_free(&S.out);
 	buf_free(&S.key);
 	free(S.aggoff);
+	for (i = 0; i < conf.aggs.nin; i++)
+		buf_free(&S.rvals[i].canon);
+	free(S.rvals);
 	memset(&S, 0, sizeof(S));
 }
 
@@ -1005,7 +1291,16 @@ win_save(struct buf *out)
 			jout_quote_buf(out, sg->key, sg->klen);
 			buf_putc(out, ',');
 			save_grp(out, s->g);
-			buf_puts(out, ",\"assigned\":[");
+			buf_puts(out, ",\"recs\":[");
+			for (i = 0; i < s->nrec; i++) {
+				buf_printf(out, "%s[%lld,%llu,", i ? "," : "",
+				    (long long)s->rec[i]->t,
+				    (unsigned long long)s->rec[i]->seq);
+				jout_quote_buf(out, s->rec[i]->data,
+				    s->rec[i]->len);
+				buf_putc(out, ']');
+			}
+			buf_puts(out, "],\"assigned\":[");
 			for (off = 0; off < s->rows.len;) {
 				uint64_t seq;
 				uint32_t len;
@@ -1069,7 +1364,7 @@ bounds(json_t *a, int64_t *start, int64_t *end, int *fired)
 int
 win_load(json_t *line)
 {
-	json_t *a, *groups, *gj, *key, *rows, *rj;
+	json_t *a, *groups, *gj, *key, *rows, *recs, *rj;
 	struct sgroup *sg;
 	struct sess *s;
 	struct win *w;
@@ -1103,8 +1398,10 @@ win_load(json_t *line)
 	if ((a = json_object_get(line, "session")) != NULL) {
 		key = json_object_get(line, "key");
 		rows = json_object_get(line, "assigned");
+		recs = json_object_get(line, "recs");
 		if (conf.kind != W_SESSION || bounds(a, &start, &end, &fired)
-		    != 0 || !json_is_string(key) || !json_is_array(rows))
+		    != 0 || !json_is_string(key) || !json_is_array(rows) ||
+		    !json_is_array(recs))
 			return -1;
 		slot = hmap_put(&S.sgroups, json_string_value(key),
 		    json_string_length(key));
@@ -1121,19 +1418,27 @@ win_load(json_t *line)
 		s->fired = fired;
 		if (load_grp(line, s->g) != 0)
 			return -1;
+		json_array_foreach(recs, i, rj) {
+			if (!json_is_array(rj) || !json_is_integer(
+			    json_array_get(rj, 0)) || !json_is_integer(
+			    json_array_get(rj, 1)) || !json_is_string(
+			    json_array_get(rj, 2)))
+				return -1;
+			sess_add_rec(s, json_integer_value(json_array_get(rj,
+			    0)), (uint64_t)json_integer_value(
+			    json_array_get(rj, 1)), json_string_value(
+			    json_array_get(rj, 2)), json_string_length(
+			    json_array_get(rj, 2)));
+		}
 		json_array_foreach(rows, i, rj) {
-			struct row r;
-
 			if (!json_is_array(rj) || !json_is_integer(
 			    json_array_get(rj, 0)) || !json_is_string(
 			    json_array_get(rj, 1)))
 				return -1;
-			memset(&r, 0, sizeof(r));
-			r.seq = (uint64_t)json_integer_value(
-			    json_array_get(rj, 0));
-			r.text = json_string_value(json_array_get(rj, 1));
-			r.len = json_string_length(json_array_get(rj, 1));
-			sess_buffer_row(s, &r);
+			sess_buffer_row(s, (uint64_t)json_integer_value(
+			    json_array_get(rj, 0)), json_string_value(
+			    json_array_get(rj, 1)), json_string_length(
+			    json_array_get(rj, 1)));
 		}
 		return 0;
 	}
