@@ -796,8 +796,7 @@ put_avg(const struct sumst *st, struct buf *out)
 		put_double(out, dec_to_double(&s->s) / (double)s->n);
 		return;
 	}
-	dec_format(&r, text);
-	buf_puts(out, text);
+	buf_append(out, text, dec_format(&r, text));
 }
 
 void
@@ -821,8 +820,7 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 		else {
 			struct dec v = live_sum(&st->sum);
 
-			dec_format(&v, text);
-			buf_puts(out, text);
+			buf_append(out, text, dec_format(&v, text));
 		}
 		return;
 	case AF_AVG:

@@ -11,6 +11,7 @@
  * bounded by open windows times groups, never by the length of the stream.
  */
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,15 +21,25 @@
 struct grp {
 	int64_t		 rows;		/* net rows (additions - retractions) */
 	uint64_t	 seq;		/* arrival of its first row */
+	int		 in_arena;	/* freed with its window's arena */
 	char		*shown;		/* the result last written, or NULL */
 	size_t		 shownlen;
 	union aggst	 st[];
+};
+
+/* Groups of a window come from one arena, released with the window: most
+ * windows live a minute and have thousands of groups. */
+struct chunk {
+	struct chunk	*next;
+	size_t		 used, cap;
+	max_align_t	 data[];
 };
 
 struct win {
 	int64_t		 start, end;
 	int		 fired;
 	struct hmap	 groups;	/* key -> struct grp */
+	struct chunk	*arena;
 	char		*bounds;	/* "{\"window_start\":...,\"window_end\":..." */
 	size_t		 boundslen;
 };
@@ -123,14 +134,34 @@ gone(int64_t end)
  * Results
  */
 
+/* A new group, from the arena of window w, or on its own (w NULL). */
 static struct grp *
-grp_new(uint64_t seq)
+grp_new(uint64_t seq, struct win *w)
 {
-	struct grp *g = xmalloc(grp_size);
-	size_t i;
+	struct chunk *c = w != NULL ? w->arena : NULL;
+	struct grp *g;
+	size_t i, sz = (grp_size + sizeof(max_align_t) - 1) /
+	    sizeof(max_align_t) * sizeof(max_align_t);
+
+	if (w == NULL)
+		g = xmalloc(grp_size);
+	else {
+		if (c == NULL || c->cap - c->used < sz) {
+			size_t cap = sz * 256;
+
+			c = xmalloc(sizeof(*c) + cap);
+			c->next = w->arena;
+			c->used = 0;
+			c->cap = cap;
+			w->arena = c;
+		}
+		g = (struct grp *)((char *)c->data + c->used);
+		c->used += sz;
+	}
 
 	memset(g, 0, grp_size);
 	g->seq = seq;
+	g->in_arena = w != NULL;
 	for (i = 0; i < conf.aggs.n; i++)
 		agg_init(&conf.aggs.a[i], &g->st[i]);
 	S.ngroups++;
@@ -150,7 +181,8 @@ grp_free(void *p)
 	for (i = 0; i < conf.aggs.n; i++)
 		agg_free(&conf.aggs.a[i], &g->st[i]);
 	free(g->shown);
-	free(g);
+	if (!g->in_arena)
+		free(g);
 	S.ngroups--;
 }
 
@@ -406,7 +438,13 @@ win_get(int64_t start, int64_t end)
 static void
 win_release(struct win *w)
 {
+	struct chunk *c, *next;
+
 	hmap_free(&w->groups, grp_free);
+	for (c = w->arena; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(w->bounds);
 	free(w);
 }
@@ -434,7 +472,7 @@ apply_window(const struct row *r, int64_t start, int64_t end)
 	} else {
 		slot = hmap_put(&w->groups, r->key, r->klen);
 		if (*slot == NULL)
-			*slot = grp_new(r->seq);
+			*slot = grp_new(r->seq, w);
 		g = *slot;
 	}
 	g->rows += r->sign;
@@ -587,7 +625,7 @@ sess_new(struct sgroup *sg, size_t at, int64_t start, int64_t end,
 	s->start = start;
 	s->end = end;
 	s->sg = sg;
-	s->g = grp_new(seq);
+	s->g = grp_new(seq, NULL);
 	if (sg->n == sg->cap) {
 		sg->cap = sg->cap ? 2 * sg->cap : 4;
 		sg->s = xrealloc(sg->s, sg->cap * sizeof(*sg->s));
@@ -885,7 +923,7 @@ sess_refit(struct sess *s)
 		if (i == 0) {
 			n = s;
 			grp_free(s->g);
-			s->g = grp_new(rec[0]->seq);
+			s->g = grp_new(rec[0]->seq, NULL);
 			s->start = start;
 			s->end = end;
 			sess_rescheduled(s);
@@ -1389,7 +1427,7 @@ win_load(json_t *line)
 			    json_string_length(key));
 			if (*slot != NULL)
 				return -1;
-			*slot = g = grp_new(0);
+			*slot = g = grp_new(0, w);
 			if (load_grp(gj, g) != 0)
 				return -1;
 		}
