@@ -56,7 +56,7 @@ lread_close(struct lread *r)
 
 /* Wait for input the way the idle hook asks, then read once into the free
  * space after end. Returns 1 after reading, 0 at end of input, -1 on error,
- * -2 when asked to stop. */
+ * -2 when asked to stop, -3 in poll mode when the input is not ready. */
 static int
 fill(struct lread *r)
 {
@@ -64,7 +64,11 @@ fill(struct lread *r)
 	ssize_t n;
 	int rc;
 
-	if (r->idle != NULL) {
+	if (r->poll_mode) {
+		if (!r->ready)
+			return -3;
+		r->ready = 0;
+	} else if (r->idle != NULL) {
 		pfd.fd = r->fd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, 0) == 0) {
@@ -125,6 +129,19 @@ is_blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Go on skipping a line that is too long; LREAD_TOOLONG once it is over. */
+static int
+finish_discard(struct lread *r)
+{
+	int rc;
+
+	if ((rc = discard_line(r)) != 0)
+		return rc == -2 ? LREAD_STOP : rc == -3 ? LREAD_AGAIN :
+		    LREAD_ERROR;
+	r->discarding = 0;
+	return LREAD_TOOLONG;
+}
+
 int
 lread_next(struct lread *r, const char **line, size_t *len)
 {
@@ -132,6 +149,8 @@ lread_next(struct lread *r, const char **line, size_t *len)
 	size_t n, avail;
 	int rc;
 
+	if (r->discarding)
+		return finish_discard(r);
 	for (;;) {
 		p = r->buf + r->start;
 		avail = r->end - r->start;
@@ -157,9 +176,8 @@ lread_next(struct lread *r, const char **line, size_t *len)
 		if (avail > r->max_line + 1) {	/* + 1: a \r may end it */
 			r->lineno++;
 			r->scanned = 0;
-			if ((rc = discard_line(r)) != 0)
-				return rc == -2 ? LREAD_STOP : LREAD_ERROR;
-			return LREAD_TOOLONG;
+			r->discarding = 1;
+			return finish_discard(r);
 		}
 		/* Make room: slide the partial line to the front, or grow. */
 		if (r->start > 0 && (r->end == r->cap || r->start >= r->cap / 2)) {
@@ -172,6 +190,7 @@ lread_next(struct lread *r, const char **line, size_t *len)
 			r->buf = xrealloc(r->buf, r->cap);
 		}
 		if ((rc = fill(r)) < 0)
-			return rc == -2 ? LREAD_STOP : LREAD_ERROR;
+			return rc == -2 ? LREAD_STOP : rc == -3 ? LREAD_AGAIN :
+			    LREAD_ERROR;
 	}
 }

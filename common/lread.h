@@ -30,6 +30,7 @@ enum {
 	LREAD_LINE = 1,
 	LREAD_TOOLONG = 2,	/* r->lineno is the line that was too long */
 	LREAD_STOP = 3,		/* *r->stop was set while waiting for input */
+	LREAD_AGAIN = 4,	/* poll mode: no whole line buffered */
 	LREAD_ERROR = -1	/* read(2) failed; errno set */
 };
 
@@ -60,6 +61,15 @@ struct lread {
 	 * not yet ended by "\n" is not returned.
 	 */
 	volatile sig_atomic_t *stop;
+	/*
+	 * Poll mode, for a program reading several inputs with poll(2): the
+	 * reader never waits. When no whole line is buffered, lread_next
+	 * reads once if `ready` is set (the caller saw POLLIN or POLLHUP) and
+	 * clears it, else returns LREAD_AGAIN. The idle hook is not used.
+	 */
+	int		 poll_mode;
+	int		 ready;
+	int		 discarding;	/* inside a line over max_line */
 };
 
 /* Open path ("-" is standard input). 0, or -1 with errno set. */
@@ -68,7 +78,7 @@ int	lread_open(struct lread *r, const char *path, size_t max_line);
 void	lread_fdopen(struct lread *r, int fd, const char *name,
 	    size_t max_line);
 /* Next non-blank line: LREAD_LINE, LREAD_EOF, LREAD_TOOLONG, LREAD_STOP,
- * LREAD_ERROR. */
+ * LREAD_AGAIN (poll mode), LREAD_ERROR. */
 int	lread_next(struct lread *r, const char **line, size_t *len);
 /* Release the buffer; closes the descriptor unless it is standard input. */
 void	lread_close(struct lread *r);

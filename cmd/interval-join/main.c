@@ -1,10 +1,935 @@
 /*
- * interval-join: interval and temporal joins of two row streams. Not implemented yet.
+ * interval-join: stream-stream interval joins and temporal joins.
+ *
+ * Two inputs are read concurrently with poll(2): whichever has data is
+ * read, so a silent input never blocks the other and two pipes fed by one
+ * `tee` cannot deadlock. Each input has its own watermark (largest time
+ * minus its delay, or in-band lines); the join releases state as the
+ * combined watermark, the smaller of the two, passes it (join.c).
  */
-#include "stub.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "ij.h"
+#include "jout.h"
+#include "jscan.h"
+#include "lread.h"
+#include "opts.h"
+#include "progress.h"
+#include "statefile.h"
+
+#define SHORTOPTS	"?Vqv"
+#define STATE_VERSION	1
+#define BATCH		4096	/* lines read from one input in a turn */
+
+enum {
+	OPT_LEFT = OPT_TOOL,
+	OPT_RIGHT,
+	OPT_ON,
+	OPT_LEFT_TIME,
+	OPT_RIGHT_TIME,
+	OPT_TIME_UNIT,
+	OPT_WITHIN,
+	OPT_TYPE,
+	OPT_PICK,
+	OPT_TEMPORAL,
+	OPT_DELAY,
+	OPT_LEFT_DELAY,
+	OPT_RIGHT_DELAY,
+	OPT_RIGHT_PREFIX,
+	OPT_LATE,
+	OPT_STATE,
+	OPT_DRAIN,
+	OPT_WATERMARKS,
+	OPT_IDLE
+};
+
+static const struct option longopts[] = {
+	{ "drain",		   no_argument,	      NULL, OPT_DRAIN },
+	{ "idle-timeout",	   required_argument, NULL, OPT_IDLE },
+	{ "late",		   required_argument, NULL, OPT_LATE },
+	{ "left",		   required_argument, NULL, OPT_LEFT },
+	{ "left-time",		   required_argument, NULL, OPT_LEFT_TIME },
+	{ "left-watermark-delay",  required_argument, NULL, OPT_LEFT_DELAY },
+	{ "on",			   required_argument, NULL, OPT_ON },
+	{ "pick",		   required_argument, NULL, OPT_PICK },
+	{ "right",		   required_argument, NULL, OPT_RIGHT },
+	{ "right-prefix",	   required_argument, NULL, OPT_RIGHT_PREFIX },
+	{ "right-time",		   required_argument, NULL, OPT_RIGHT_TIME },
+	{ "right-watermark-delay", required_argument, NULL, OPT_RIGHT_DELAY },
+	{ "state",		   required_argument, NULL, OPT_STATE },
+	{ "temporal",		   no_argument,	      NULL, OPT_TEMPORAL },
+	{ "time-unit",		   required_argument, NULL, OPT_TIME_UNIT },
+	{ "type",		   required_argument, NULL, OPT_TYPE },
+	{ "watermark-delay",	   required_argument, NULL, OPT_DELAY },
+	{ "watermarks",		   no_argument,	      NULL, OPT_WATERMARKS },
+	{ "within",		   required_argument, NULL, OPT_WITHIN },
+	OPTS_COMMON_LONG,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct conf conf;
+struct clocks clk;
+struct counters cnt;
+
+static const char *const side_name[2] = { "left", "right" };
+static volatile sig_atomic_t stop;
+static struct lread in[2];
+static struct jdoc doc = JDOC_INIT;
+static struct buf keybuf = BUF_INIT, canon = BUF_INIT, tmp = BUF_INIT;
+static struct jout late_out;
+static int late_open;
+static struct progress pg;
+/* "__watermark", "__kind", then the top-level names of a side's time and
+ * key fields, looked up in one pass (dotted paths: slot -1) */
+static struct jname *names[2];
+static size_t nnames[2];
+static int *found[2], time_slot[2], *key_slot[2];
+
+static void	usage(FILE *);
+static void	parse_on(const char *);
+static void	parse_within(const char *);
+static void	setup_lookup(int);
+static void	build_signature(void);
+static void	run(void);
+static void	state_load(void);
+static void	state_save(void);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"%s joins two row streams: rows whose keys are equal and whose times\n"
+"are close (an interval join), or each left row with the version of a\n"
+"changing table valid at its time (a temporal join).\n"
+"\n"
+"usage: %s --left=FILE --right=FILE --on=KEY --left-time=FIELD\n"
+"       --right-time=FIELD (--within=LOWER,UPPER | --temporal) [OPTION]...\n"
+"\n"
+"Inputs:\n"
+"      --left=FILE            left input (- for standard input, a FIFO...)\n"
+"      --right=FILE           right input\n"
+"      --on=KEY[,KEY]         join keys; LKEY=RKEY when the names differ\n"
+"      --left-time=FIELD      event time of left rows (dotted path)\n"
+"      --right-time=FIELD     event time of right rows\n"
+"      --time-unit=UNIT       unit of numeric times: s, ms (default), us, ns\n"
+"\n"
+"Join:\n"
+"      --within=LOWER,UPPER   match when right time - left time is in\n"
+"                             [LOWER, UPPER], both ends included\n"
+"      --type=inner|left      left: also unmatched left rows, right null\n"
+"      --pick=all|first|last  every match (default), or the earliest or\n"
+"                             latest right row only\n"
+"      --temporal             the right input is a table's changelog keyed\n"
+"                             by --on: join the version valid at left time\n"
+"      --right-prefix=P       prefix of right fields whose name the left\n"
+"                             row has (default right_)\n"
+"\n"
+"Time and state:\n"
+"      --watermark-delay=D    tolerate rows up to D out of order (both)\n"
+"      --left-watermark-delay=D, --right-watermark-delay=D  per input\n"
+"      --idle-timeout=D       an input quiet for D no longer holds back the\n"
+"                             watermark: its clock moves with the wall clock\n"
+"      --watermarks           write this stage's watermark as it advances\n"
+"      --late=FILE            append late rows there instead of dropping them\n"
+"      --state=FILE           keep waiting rows in FILE between runs\n"
+"      --drain                with --state: decide every row at the end\n"
+"\n"
+OPTS_COMMON_HELP
+"\n"
+"Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
+	    diag_progname, diag_progname);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct field *
+time_field(int s, const char *arg)
+{
+	field_free(&conf.time[s]);
+	if (field_parse(&conf.time[s], arg) != 0)
+		diag_usage("invalid value \"%s\" for option --%s-time: not a "
+		    "field name", arg, side_name[s]);
+	return &conf.time[s];
+}
 
 int
 main(int argc, char **argv)
 {
-	stub_main(argc, argv, "interval and temporal joins of two row streams");
+	static const char *const types[] = { "inner", "left", NULL };
+	static const char *const picks[] = { "all", "first", "last", NULL };
+	struct sigaction sa;
+	int c, have_within = 0, have_pick = 0, s;
+	int64_t d;
+	size_t held, max_held;
+
+	opts_begin(argc, argv, SHORTOPTS, usage);
+	conf.unit = TS_MS;
+	conf.delay[LEFT] = conf.delay[RIGHT] = -1;
+	d = 0;
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LEFT:
+			conf.path[LEFT] = optarg;
+			break;
+		case OPT_RIGHT:
+			conf.path[RIGHT] = optarg;
+			break;
+		case OPT_ON:
+			parse_on(optarg);
+			break;
+		case OPT_LEFT_TIME:
+			time_field(LEFT, optarg);
+			break;
+		case OPT_RIGHT_TIME:
+			time_field(RIGHT, optarg);
+			break;
+		case OPT_TIME_UNIT:
+			if (ts_parse_unit(optarg, &conf.unit) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--time-unit: expected s, ms, us or ns",
+				    optarg);
+			break;
+		case OPT_WITHIN:
+			parse_within(optarg);
+			have_within = 1;
+			break;
+		case OPT_TYPE:
+			conf.type = opts_choice("type", optarg, types) == 1 ?
+			    JOIN_LEFT : JOIN_INNER;
+			break;
+		case OPT_PICK:
+			conf.pick = (enum pick)opts_choice("pick", optarg,
+			    picks);
+			have_pick = 1;
+			break;
+		case OPT_TEMPORAL:
+			conf.temporal = 1;
+			break;
+		case OPT_DELAY:
+			d = opts_duration("watermark-delay", optarg, 0);
+			break;
+		case OPT_LEFT_DELAY:
+			conf.delay[LEFT] = opts_duration(
+			    "left-watermark-delay", optarg, 0);
+			break;
+		case OPT_RIGHT_DELAY:
+			conf.delay[RIGHT] = opts_duration(
+			    "right-watermark-delay", optarg, 0);
+			break;
+		case OPT_RIGHT_PREFIX:
+			free(conf.prefix);
+			conf.prefix = xstrdup(optarg);
+			break;
+		case OPT_LATE:
+			conf.late_path = optarg;
+			break;
+		case OPT_STATE:
+			conf.state_path = optarg;
+			break;
+		case OPT_DRAIN:
+			conf.drain = 1;
+			break;
+		case OPT_WATERMARKS:
+			conf.watermarks = 1;
+			break;
+		case OPT_IDLE:
+			conf.idle = opts_duration("idle-timeout", optarg, 0);
+			if (conf.idle < 1000)
+				diag_usage("invalid value \"%s\" for option "
+				    "--idle-timeout: at least 1ms", optarg);
+			break;
+		default:
+			opts_common(c, argc, argv);
+		}
+	}
+	if (optind < argc)
+		diag_usage("unexpected argument \"%s\": the inputs are given "
+		    "with --left and --right", argv[optind]);
+	for (s = LEFT; s <= RIGHT; s++) {
+		if (conf.path[s] == NULL)
+			diag_usage("no %s input: use --%s=FILE", side_name[s],
+			    side_name[s]);
+		if (conf.time[s].text == NULL)
+			diag_usage("no %s time: use --%s-time=FIELD",
+			    side_name[s], side_name[s]);
+		if (conf.delay[s] < 0)
+			conf.delay[s] = d;
+	}
+	if (conf.key[LEFT].n == 0)
+		diag_usage("no join key: use --on=KEY or --on=LKEY=RKEY");
+	if (strcmp(conf.path[LEFT], "-") == 0 &&
+	    strcmp(conf.path[RIGHT], "-") == 0)
+		diag_usage("--left and --right cannot both be standard input");
+	if (conf.temporal && (have_within || have_pick))
+		diag_usage("--temporal joins the version valid at the left "
+		    "row's time: --within and --pick do not apply");
+	if (!conf.temporal && !have_within)
+		diag_usage("no interval: use --within=LOWER,UPPER (or "
+		    "--temporal)");
+	if (conf.drain && conf.state_path == NULL)
+		diag_usage("--drain goes with --state");
+	if (conf.prefix == NULL)
+		conf.prefix = xstrdup("right_");
+	/* With --state the end of the inputs is not the end of the streams:
+	 * the next run goes on from there. */
+	conf.eof_ends = conf.state_path == NULL || conf.drain;
+	opts_end();
+
+	if (conf.late_path != NULL) {
+		int fd = open(conf.late_path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			diag_err(EXIT_DATA, "could not open \"%s\"",
+			    conf.late_path);
+		jout_init(&late_out, fd, conf.late_path);
+		late_open = 1;
+	}
+	for (s = LEFT; s <= RIGHT; s++) {
+		if (lread_open(&in[s], conf.path[s], opts.max_line) != 0)
+			diag_err(EXIT_DATA, "could not open \"%s\"",
+			    conf.path[s]);
+		in[s].poll_mode = 1;	/* read only what poll says is there */
+		in[s].stop = &stop;
+		clk.s[s].max_ts = clk.s[s].inband = clk.s[s].idle_wm = T_MIN;
+		clk.s[s].last_arrival = mono_us();
+		setup_lookup(s);
+	}
+	clk.wm = clk.wm_out = T_MIN;
+	join_setup();
+	emit_setup();
+	build_signature();
+	if (conf.state_path != NULL)
+		state_load();
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll is cut short */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	progress_init(&pg, "lines");
+	run();
+	progress_done(&pg);
+
+	/* Both inputs ended (or a signal came): everything is decided,
+	 * unless it waits in --state for the next run. */
+	if (conf.state_path == NULL || conf.drain) {
+		clk.wm = T_MAX;
+		join_advance();
+	}
+	if (conf.state_path != NULL)
+		state_save();
+	jout_flush(&jout_stdout);
+
+	for (s = LEFT; s <= RIGHT; s++)
+		if (cnt.late[s] > 0)
+			diag_warnx("%llu late %s rows %s",
+			    (unsigned long long)cnt.late[s], side_name[s],
+			    late_open ? "written to --late" :
+			    conf.temporal && s == RIGHT ? "(applied, but "
+			    "earlier rows may have missed them)" :
+			    "dropped (their partners may be gone)");
+	join_stats(&held, &max_held);
+	diag_info(1, "%llu left and %llu right rows read, %llu rows written "
+	    "(%llu without a match); at most %zu rows held",
+	    (unsigned long long)cnt.rows[LEFT],
+	    (unsigned long long)cnt.rows[RIGHT],
+	    (unsigned long long)cnt.results,
+	    (unsigned long long)cnt.unmatched, max_held);
+	onerr_summary(&opts.onerr);
+
+	if (late_open)
+		jout_close(&late_out);
+	join_free();
+	emit_free();
+	for (s = LEFT; s <= RIGHT; s++) {
+		lread_close(&in[s]);
+		field_list_free(&conf.key[s]);
+		field_free(&conf.time[s]);
+		free(names[s]);
+		free(found[s]);
+		free(key_slot[s]);
+	}
+	free(conf.prefix);
+	free(conf.signature);
+	buf_free(&keybuf);
+	buf_free(&canon);
+	buf_free(&tmp);
+	jscan_free(&doc);
+	jout_close(&jout_stdout);
+	diag_exit(EXIT_OK);
+}
+
+/* "KEY" or "LKEY=RKEY", comma-separated. */
+static void
+parse_on(const char *spec)
+{
+	const char *p = spec, *comma, *eq;
+	char *item, *l, *r;
+	size_t n;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		item = xstrndup(p, n);
+		eq = strchr(item, '=');
+		l = item;
+		r = item;
+		if (eq != NULL) {
+			item[eq - item] = '\0';
+			r = item + (eq - item) + 1;
+		}
+		conf.key[LEFT].f = xrealloc(conf.key[LEFT].f,
+		    (conf.key[LEFT].n + 1) * sizeof(struct field));
+		conf.key[RIGHT].f = xrealloc(conf.key[RIGHT].f,
+		    (conf.key[RIGHT].n + 1) * sizeof(struct field));
+		if (field_parse(&conf.key[LEFT].f[conf.key[LEFT].n], l) != 0 ||
+		    field_parse(&conf.key[RIGHT].f[conf.key[RIGHT].n],
+		    r) != 0)
+			diag_usage("invalid value \"%s\" for option --on: "
+			    "expected KEY or LKEY=RKEY, comma-separated",
+			    spec);
+		conf.key[LEFT].n++;
+		conf.key[RIGHT].n++;
+		free(item);
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+}
+
+/* A bound of --within: a duration, or a bare 0. */
+static int
+bound(const char *s, int64_t *us)
+{
+	if (strcmp(s, "0") == 0 || strcmp(s, "-0") == 0 ||
+	    strcmp(s, "+0") == 0) {
+		*us = 0;
+		return 0;
+	}
+	return dur_parse(*s == '+' ? s + 1 : s, us);
+}
+
+/* "LOWER,UPPER": durations, LOWER <= UPPER ("-1h,0"). */
+static void
+parse_within(const char *spec)
+{
+	const char *comma = strchr(spec, ',');
+	char *lo;
+
+	if (comma == NULL)
+		diag_usage("invalid value \"%s\" for option --within: expected "
+		    "LOWER,UPPER (e.g. -1h,0)", spec);
+	lo = xstrndup(spec, (size_t)(comma - spec));
+	if (bound(lo, &conf.lo) != 0 || bound(comma + 1, &conf.hi) != 0) {
+		free(lo);
+		diag_usage("invalid value \"%s\" for option --within: not two "
+		    "durations (e.g. -1h,0 or -30s,30s)", spec);
+	}
+	free(lo);
+	if (conf.lo > conf.hi)
+		diag_usage("invalid value \"%s\" for option --within: LOWER is "
+		    "after UPPER", spec);
+}
+
+static int
+name_slot(int s, const struct field *f)
+{
+	size_t i;
+
+	if (f->nseg != 1)
+		return -1;
+	for (i = 0; i < nnames[s]; i++)
+		if (names[s][i].len == f->seg[0].len && memcmp(names[s][i].name,
+		    f->seg[0].name, f->seg[0].len) == 0)
+			return (int)i;
+	names[s][nnames[s]].name = f->seg[0].name;
+	names[s][nnames[s]].len = f->seg[0].len;
+	return (int)nnames[s]++;
+}
+
+static void
+setup_lookup(int s)
+{
+	size_t i;
+
+	names[s] = xcalloc(3 + conf.key[s].n, sizeof(*names[s]));
+	names[s][0].name = "__watermark";
+	names[s][0].len = 11;
+	names[s][1].name = "__kind";
+	names[s][1].len = 6;
+	nnames[s] = 2;
+	time_slot[s] = name_slot(s, &conf.time[s]);
+	key_slot[s] = xcalloc(conf.key[s].n + 1, sizeof(*key_slot[s]));
+	for (i = 0; i < conf.key[s].n; i++)
+		key_slot[s][i] = name_slot(s, &conf.key[s].f[i]);
+	found[s] = xcalloc(nnames[s], sizeof(*found[s]));
+}
+
+static int
+field_tok(int s, int slot, const struct field *f)
+{
+	return slot >= 0 ? found[s][slot] : field_scan(&doc, 0, f);
+}
+
+static void
+build_signature(void)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+	int s;
+
+	buf_printf(&b, "%s within=%lld,%lld type=%s pick=%d",
+	    conf.temporal ? "temporal" : "interval", (long long)conf.lo,
+	    (long long)conf.hi, conf.type == JOIN_LEFT ? "left" : "inner",
+	    (int)conf.pick);
+	for (s = LEFT; s <= RIGHT; s++) {
+		buf_printf(&b, " %s-time=%s %s-on=", side_name[s],
+		    conf.time[s].text, side_name[s]);
+		for (i = 0; i < conf.key[s].n; i++)
+			buf_printf(&b, "%s%s", i ? "," : "",
+			    conf.key[s].f[i].text);
+	}
+	conf.signature = b.data;
+}
+
+/* ---------------------------------------------------------------------
+ * Input
+ */
+
+static void
+bad(int s, const char *line, size_t len, const char *fmt, ...)
+    DIAG_PRINTF(4, 5);
+
+static void
+bad(int s, const char *line, size_t len, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	onerr_line(&opts.onerr, in[s].name, in[s].lineno, line, len, "%s",
+	    msg);
+}
+
+static const char *
+shown(int t)
+{
+	static char out[64];
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(&doc, t, &n);
+	if (n > 40)
+		snprintf(out, sizeof(out), "%.37s...", raw);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
+	return out;
+}
+
+static int
+time_of(int t, int64_t *us)
+{
+	const char *p;
+	size_t n;
+
+	switch (jscan_type(&doc, t)) {
+	case J_STRING:
+		if (jscan_str(&doc, t, &tmp, &p, &n) != 0)
+			return -1;
+		return ts_parse(p, n, us);
+	case J_NUMBER:
+		p = jscan_raw(&doc, t, &n);
+		return ts_parse_number(p, n, conf.unit, us);
+	default:
+		return -1;
+	}
+}
+
+static int64_t
+side_wm(int s)
+{
+	const struct side *sd = &clk.s[s];
+	int64_t w = sd->inband;
+
+	if (sd->eof && conf.eof_ends)
+		return T_MAX;
+	if (sd->max_ts != T_MIN && sd->max_ts - conf.delay[s] > w)
+		w = sd->max_ts - conf.delay[s];
+	if (sd->idle_wm > w)
+		w = sd->idle_wm;
+	return w;
+}
+
+static void
+forward_watermark(void)
+{
+	int64_t w = clk.wm, hold;
+
+	if (!conf.watermarks || w == T_MIN || w == T_MAX)
+		return;
+	/* rows still to be written have left times down to W - hold */
+	hold = conf.temporal ? 0 : conf.hi > -conf.lo ? conf.hi : -conf.lo;
+	if (hold > 0)
+		w -= hold;
+	if (w <= clk.wm_out)
+		return;
+	clk.wm_out = w;
+	jout_lit(&jout_stdout, "{\"__watermark\":");
+	jout_time(&jout_stdout, w);
+	jout_raw(&jout_stdout, "}\n", 2);
+	jout_flush(&jout_stdout);
+}
+
+/* Recompute the combined watermark; act when it moved. */
+static void
+advance(void)
+{
+	int64_t l = side_wm(LEFT), r = side_wm(RIGHT);
+	int64_t w = l < r ? l : r;
+
+	if (conf.temporal) {
+		/* waiting left rows depend on the right input's watermark */
+		join_advance();
+	}
+	if (w <= clk.wm)
+		return;
+	clk.wm = w;
+	join_advance();
+	forward_watermark();
+}
+
+static void
+late_row(const char *line, size_t len)
+{
+	if (late_open) {
+		jout_raw(&late_out, line, len);
+		jout_char(&late_out, '\n');
+	}
+}
+
+static void
+process_line(int s, const char *line, size_t len)
+{
+	struct jin ji;
+	const char *k, *p;
+	size_t i, n;
+	int t, *m = found[s];
+	int64_t w;
+
+	if (jscan_parse(&doc, line, len) != 0) {
+		bad(s, line, len, "invalid JSON: %s at column %zu", doc.err,
+		    doc.err_off + 1);
+		return;
+	}
+	if (jscan_type(&doc, 0) != J_OBJECT) {
+		bad(s, line, len, "not a JSON object: %s", shown(0));
+		return;
+	}
+	jscan_members(&doc, 0, names[s], nnames[s], m);
+	if (m[0] >= 0) {
+		if (time_of(m[0], &w) != 0) {
+			bad(s, line, len, "field \"__watermark\": not a "
+			    "timestamp: %s", shown(m[0]));
+			return;
+		}
+		if (w > clk.s[s].inband)
+			clk.s[s].inband = w;
+		advance();
+		return;
+	}
+	memset(&ji, 0, sizeof(ji));
+	ji.side = s;
+	if (m[1] >= 0) {
+		if (jscan_str(&doc, m[1], &tmp, &k, &n) != 0 || n != 2 ||
+		    strchr("+-", k[0]) == NULL || strchr("IUD", k[1]) == NULL ||
+		    (k[0] == '+' && k[1] == 'D') ||
+		    (k[0] == '-' && k[1] == 'I')) {
+			bad(s, line, len, "field \"__kind\": not a change "
+			    "kind (+I, -U, +U, -D): %s", shown(m[1]));
+			return;
+		}
+		ji.retract = k[0] == '-' && k[1] == 'D';
+		ji.skip = k[0] == '-' && k[1] == 'U';
+	}
+	t = field_tok(s, time_slot[s], &conf.time[s]);
+	if (t < 0) {
+		bad(s, line, len, "field \"%s\": missing", conf.time[s].text);
+		return;
+	}
+	if (time_of(t, &ji.t) != 0) {
+		bad(s, line, len, "field \"%s\": not a timestamp: %s",
+		    conf.time[s].text, shown(t));
+		return;
+	}
+	buf_reset(&keybuf);
+	for (i = 0; i < conf.key[s].n; i++) {
+		if (i > 0)
+			buf_putc(&keybuf, '\x1f');
+		t = field_tok(s, key_slot[s][i], &conf.key[s].f[i]);
+		if (t < 0 || jscan_type(&doc, t) == J_NULL) {
+			ji.null_key = 1;	/* null never equals */
+			continue;
+		}
+		if (jscan_type(&doc, t) == J_STRING &&
+		    (doc.tok[t].flags & JT_ESCAPED)) {
+			buf_reset(&canon);
+			jscan_str_append(&doc, t, &canon);
+			p = xstrndup(canon.data, canon.len);
+			n = canon.len;
+			buf_reset(&canon);
+			jout_quote_buf(&canon, p, n);
+			free((void *)p);
+			buf_append(&keybuf, canon.data, canon.len);
+		} else {
+			p = jscan_raw(&doc, t, &n);
+			buf_append(&keybuf, p, n);
+		}
+	}
+	ji.key = keybuf.data != NULL ? keybuf.data : "";
+	ji.klen = keybuf.len;
+	ji.text = jscan_raw(&doc, 0, &ji.len);
+	ji.seq = ++clk.seq;
+	if (join_row(&ji))
+		late_row(line, len);
+	if (ji.t > clk.s[s].max_ts)
+		clk.s[s].max_ts = ji.t;
+	advance();
+}
+
+/* Idle inputs: let the wall clock move their watermark (--idle-timeout),
+ * from the other input's clock when an input has had no rows at all. */
+static void
+idle_check(void)
+{
+	int64_t now = mono_us(), w;
+	int s, changed = 0;
+
+	if (conf.idle == 0)
+		return;
+	for (s = LEFT; s <= RIGHT; s++) {
+		struct side *sd = &clk.s[s], *o = &clk.s[!s];
+
+		if (sd->eof || now - sd->last_arrival < conf.idle)
+			continue;
+		if (sd->max_ts != T_MIN)
+			w = sd->max_ts + (now - sd->last_arrival) -
+			    conf.delay[s];
+		else if (o->max_ts != T_MIN)
+			w = side_wm(!s);
+		else
+			continue;
+		if (w > sd->idle_wm) {
+			sd->idle_wm = w;
+			changed = 1;
+		}
+	}
+	if (changed)
+		advance();
+}
+
+/* Read what one input has: up to BATCH lines. 1 when it may have more. */
+static int
+drain(int s)
+{
+	const char *line;
+	size_t len;
+	int rc, k;
+
+	for (k = 0; k < BATCH && !stop; k++) {
+		rc = lread_next(&in[s], &line, &len);
+		switch (rc) {
+		case LREAD_LINE:
+			progress_tick(&pg, 1);
+			clk.s[s].last_arrival = mono_us();
+			process_line(s, line, len);
+			break;
+		case LREAD_TOOLONG:
+			onerr_line(&opts.onerr, in[s].name, in[s].lineno,
+			    NULL, 0, "line longer than --max-line (%zu bytes)",
+			    opts.max_line);
+			break;
+		case LREAD_AGAIN:
+		case LREAD_STOP:
+			return 0;
+		case LREAD_EOF:
+			clk.s[s].eof = 1;
+			advance();
+			return 0;
+		default:
+			diag_err(EXIT_DATA, "could not read \"%s\"",
+			    in[s].name);
+		}
+	}
+	return 1;
+}
+
+static void
+run(void)
+{
+	struct pollfd pfd[2];
+	int s, n, rc, more;
+
+	while (!stop && !(clk.s[LEFT].eof && clk.s[RIGHT].eof)) {
+		more = 0;
+		for (s = LEFT; s <= RIGHT; s++)
+			if (!clk.s[s].eof)
+				more |= drain(s);
+		if (more)
+			continue;
+		if (stop || (clk.s[LEFT].eof && clk.s[RIGHT].eof))
+			break;
+		/* nothing buffered: show what we have, then wait */
+		jout_flush(&jout_stdout);
+		if (late_open)
+			jout_flush(&late_out);
+		n = 0;
+		for (s = LEFT; s <= RIGHT; s++) {
+			pfd[s].fd = clk.s[s].eof ? -1 : in[s].fd;
+			pfd[s].events = POLLIN;
+			pfd[s].revents = 0;
+		}
+		n = 2;
+		rc = poll(pfd, (nfds_t)n, conf.idle > 0 ?
+		    (int)(conf.idle / 1000 / 2 + 1) : -1);
+		if (rc < 0 && errno != EINTR)
+			diag_err(EXIT_DATA, "poll");
+		for (s = LEFT; s <= RIGHT; s++)
+			if (rc > 0 && (pfd[s].revents & (POLLIN | POLLHUP |
+			    POLLERR)) != 0)
+				in[s].ready = 1;
+		idle_check();
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * --state
+ */
+
+static int
+get_time(json_t *h, const char *name, int64_t *v)
+{
+	json_t *j = json_object_get(h, name);
+
+	if (json_is_null(j)) {
+		*v = T_MIN;
+		return 0;
+	}
+	if (!json_is_integer(j))
+		return -1;
+	*v = json_integer_value(j);
+	return 0;
+}
+
+static int
+load_line(json_t *j, uint64_t lineno, void *arg)
+{
+	char **other = arg;
+	const char *sig;
+	json_t *h;
+	int s;
+
+	if (lineno > 1)
+		return join_load(j);
+	sig = json_string_value(json_object_get(j, "settings"));
+	if (json_integer_value(json_object_get(j, "interval_join_state")) !=
+	    STATE_VERSION || sig == NULL)
+		return -1;
+	if (strcmp(sig, conf.signature) != 0) {
+		*other = xstrdup(sig);
+		return -2;
+	}
+	for (s = LEFT; s <= RIGHT; s++) {
+		h = json_object_get(j, side_name[s]);
+		if (!json_is_object(h) || get_time(h, "max_time",
+		    &clk.s[s].max_ts) != 0 || get_time(h, "watermark",
+		    &clk.s[s].inband) != 0)
+			return -1;
+	}
+	if (get_time(j, "watermark", &clk.wm) != 0 ||
+	    get_time(j, "watermark_out", &clk.wm_out) != 0 ||
+	    !json_is_integer(json_object_get(j, "seq")) ||
+	    emit_load(json_object_get(j, "right_fields")) != 0)
+		return -1;
+	clk.seq = (uint64_t)json_integer_value(json_object_get(j, "seq"));
+	return 0;
+}
+
+static void
+state_load(void)
+{
+	char *other = NULL;
+
+	if (statefile_read(conf.state_path, load_line, &other) == -2)
+		diag_errx(EXIT_USAGE, "state file \"%s\" was written with "
+		    "other settings (%s), not these (%s): use the same "
+		    "options, or remove the file to start afresh",
+		    conf.state_path, other, conf.signature);
+}
+
+static void
+put_time(struct buf *b, const char *name, int64_t v)
+{
+	if (v == T_MIN || v == T_MAX)
+		buf_printf(b, "\"%s\":null", name);
+	else
+		buf_printf(b, "\"%s\":%lld", name, (long long)v);
+}
+
+static void
+state_save(void)
+{
+	struct buf b = BUF_INIT;
+	int s;
+
+	buf_printf(&b, "{\"interval_join_state\":%d,\"settings\":",
+	    STATE_VERSION);
+	jout_quote_buf(&b, conf.signature, strlen(conf.signature));
+	for (s = LEFT; s <= RIGHT; s++) {
+		buf_printf(&b, ",\"%s\":{", side_name[s]);
+		put_time(&b, "max_time", clk.s[s].max_ts);
+		buf_putc(&b, ',');
+		/* what this input promised, idle time included; not its end */
+		put_time(&b, "watermark", clk.s[s].inband > clk.s[s].idle_wm ?
+		    clk.s[s].inband : clk.s[s].idle_wm);
+		buf_putc(&b, '}');
+	}
+	buf_putc(&b, ',');
+	put_time(&b, "watermark", clk.wm);
+	buf_putc(&b, ',');
+	put_time(&b, "watermark_out", clk.wm_out);
+	buf_printf(&b, ",\"seq\":%llu,\"right_fields\":",
+	    (unsigned long long)clk.seq);
+	emit_save(&b);
+	buf_puts(&b, "}\n");
+	join_save(&b);
+	statefile_write(conf.state_path, b.data, b.len);
+	buf_free(&b);
 }

@@ -3,22 +3,14 @@
  *
  * The file is NDJSON, readable with jq: a header line with the settings it
  * was written with, the clocks and the counters, then one line per open
- * window (or session) with its groups and their aggregate states. It is
- * written atomically at a clean exit: to "FILE.tmp", fsync, rename over
- * FILE, fsync of the directory. A run that fails leaves the previous state
- * in place, so rerunning it over the same input gives the same results.
+ * window (or session) with its groups and their aggregate states, written
+ * atomically at a clean exit (common/statefile.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <libgen.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "diag.h"
-#include "lread.h"
+#include "statefile.h"
 #include "wagg.h"
 
 #define STATE_VERSION	1
@@ -91,71 +83,31 @@ load_header(json_t *h, char **other)
 	return 0;
 }
 
+/* One line of the file: the header first, then windows and sessions. */
+static int
+load_line(json_t *j, uint64_t lineno, void *arg)
+{
+	char **other = arg;
+
+	return lineno == 1 ? load_header(j, other) : win_load(j);
+}
+
 void
 state_load(const char *path)
 {
-	struct lread r;
-	json_error_t je;
-	json_t *j;
-	const char *line;
 	char *other = NULL;
-	size_t len;
-	int rc;
 
-	if (lread_open(&r, path, 0) != 0) {
-		if (errno == ENOENT)
-			return;		/* the first run */
-		diag_err(EXIT_DATA, "could not open \"%s\"", path);
-	}
-	if (strcmp(path, "-") == 0)
-		diag_errx(EXIT_USAGE, "--state needs a file, not \"-\"");
-	r.max_line = (size_t)1 << 40;
-	while ((rc = lread_next(&r, &line, &len)) == LREAD_LINE) {
-		j = json_loadb(line, len, 0, &je);
-		rc = j == NULL ? -1 : r.lineno == 1 ? load_header(j, &other) :
-		    win_load(j);
-		json_decref(j);
-		if (rc == -2) {
-			lread_close(&r);
-			diag_errx(EXIT_USAGE, "state file \"%s\" was written "
-			    "with other settings (%s), not these (%s): use the "
-			    "same options, or remove the file to start afresh",
-			    path, other, conf.signature);
-		}
-		if (rc != 0) {
-			lread_close(&r);
-			diag_errx(EXIT_DATA, "%s:%llu: not a window-agg state "
-			    "line%s%s", path, (unsigned long long)r.lineno,
-			    j == NULL ? ": " : "", j == NULL ? je.text : "");
-		}
-	}
-	if (rc == LREAD_ERROR)
-		diag_err(EXIT_DATA, "could not read \"%s\"", path);
-	lread_close(&r);
-}
-
-static void
-write_all(int fd, const char *p, size_t n, const char *path)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			diag_err(EXIT_DATA, "could not write \"%s\"", path);
-		p += w;
-		n -= (size_t)w;
-	}
+	if (statefile_read(path, load_line, &other) == -2)
+		diag_errx(EXIT_USAGE, "state file \"%s\" was written with "
+		    "other settings (%s), not these (%s): use the same "
+		    "options, or remove the file to start afresh", path,
+		    other, conf.signature);
 }
 
 void
 state_save(const char *path)
 {
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	char *dcopy;
-	int fd;
+	struct buf b = BUF_INIT;
 
 	buf_printf(&b, "{\"window_agg_state\":%d,\"settings\":",
 	    STATE_VERSION);
@@ -171,24 +123,6 @@ state_save(const char *path)
 	    (unsigned long long)(before.unmatched + cnt.unmatched),
 	    (unsigned long long)(before.results + cnt.results));
 	win_save(&b);
-
-	buf_printf(&tmp, "%s.tmp", path);
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		diag_err(EXIT_DATA, "could not create \"%s\"", tmp.data);
-	write_all(fd, b.data, b.len, tmp.data);
-	if (fsync(fd) != 0 || close(fd) != 0)
-		diag_err(EXIT_DATA, "could not write \"%s\"", tmp.data);
-	if (rename(tmp.data, path) != 0)
-		diag_err(EXIT_DATA, "could not rename \"%s\" to \"%s\"",
-		    tmp.data, path);
-	dcopy = xstrdup(path);
-	fd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dcopy);
+	statefile_write(path, b.data, b.len);
 	buf_free(&b);
-	buf_free(&tmp);
 }

@@ -92,6 +92,8 @@ static void	test_stdin(void);
 static void	test_idle_none(void);
 static void	test_idle_first(void);
 static void	test_idle_timeout(void);
+static void	test_poll_mode(void);
+static void	test_stop(void);
 
 static char tmpdir[256];
 static int nfiles;
@@ -954,6 +956,71 @@ test_idle_timeout(void)
 	CHECK_INT(WEXITSTATUS(status), 0);
 }
 
+/* Poll mode never waits: a partial line gives LREAD_AGAIN until the caller
+ * says the input is ready; a line over max_line is skipped across polls. */
+static void
+test_poll_mode(void)
+{
+	struct lread r;
+	const char *line;
+	size_t len;
+	int p[2];
+
+	CHECK_INT(pipe(p), 0);
+	lread_fdopen(&r, p[0], "pipe", 8);
+	r.poll_mode = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_AGAIN);
+	write_all(p[1], "ab", 2);
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_AGAIN);	/* not ready */
+	r.ready = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_AGAIN);	/* "ab" only */
+	CHECK_INT(r.ready, 0);
+	write_all(p[1], "c\n0123456789", 13);
+	r.ready = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_LINE);
+	CHECK_INT(len, 3);
+	CHECK(memcmp(line, "abc", 3) == 0);
+	/* "0123456789" is over 8 bytes and not ended yet */
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_AGAIN);
+	write_all(p[1], "more\nok\n", 8);
+	r.ready = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_TOOLONG);
+	CHECK_INT(r.lineno, 2);
+	r.ready = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_LINE);
+	CHECK_INT(len, 2);
+	CHECK(memcmp(line, "ok", 2) == 0);
+	CHECK_INT(r.lineno, 3);
+	close(p[1]);
+	r.ready = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_EOF);
+	lread_close(&r);
+	close(p[0]);
+}
+
+/* A set stop flag ends the wait with LREAD_STOP; the partial line stays
+ * unread. */
+static void
+test_stop(void)
+{
+	volatile sig_atomic_t flag = 0;
+	struct lread r;
+	const char *line;
+	size_t len;
+	int p[2];
+
+	CHECK_INT(pipe(p), 0);
+	lread_fdopen(&r, p[0], "pipe", 0);
+	r.stop = &flag;
+	write_all(p[1], "one\ntw", 7);
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_LINE);
+	flag = 1;
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_STOP);
+	lread_close(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -967,6 +1034,8 @@ main(void)
 	test_idle_none();
 	test_idle_first();
 	test_idle_timeout();
+	test_poll_mode();
+	test_stop();
 	teardown();
 	return unit_report();
 }

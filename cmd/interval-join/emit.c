@@ -1,0 +1,173 @@
+/*
+ * emit.c: joined rows. The left row's text is written as it came, then the
+ * right row's members are spliced in one by one (values as raw text, so
+ * numbers keep their digits); a right member whose name the left row
+ * already has gets --right-prefix. "__kind" of the right row is dropped,
+ * the left row's is carried through.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "ij.h"
+#include "jout.h"
+#include "jscan.h"
+
+static struct jdoc ldoc = JDOC_INIT, rdoc = JDOC_INIT;
+static struct buf name = BUF_INIT, qname = BUF_INIT;
+/* Right member names seen, in order of first appearance: the null fields
+ * of an unmatched left row. */
+static struct hmap rnames = HMAP_INIT;
+
+void
+emit_setup(void)
+{
+}
+
+static void
+parse(struct jdoc *d, const char *text, size_t len)
+{
+	/* Stored rows were valid when they came in. */
+	if (jscan_parse(d, text, len) != 0 || jscan_type(d, 0) != J_OBJECT)
+		diag_errx(EXIT_DATA, "internal error: stored row is not an "
+		    "object");
+}
+
+/* Write "{...members of the left row" without its closing brace; returns
+ * whether it had members. */
+static int
+left_open(const char *l, size_t llen)
+{
+	jout_raw(&jout_stdout, l, llen - 1);
+	return jscan_child(&ldoc, 0) >= 0;
+}
+
+/* The output key of right member `n` (unescaped, nlen bytes), quoted,
+ * with ':' */
+static void
+put_key(const char *n, size_t nlen, int comma)
+{
+	int taken = jscan_member(&ldoc, 0, n, nlen) >= 0;
+
+	buf_reset(&qname);
+	if (comma)
+		buf_putc(&qname, ',');
+	if (taken) {
+		buf_reset(&name);
+		buf_puts(&name, conf.prefix);
+		buf_append(&name, n, nlen);
+		jout_quote_buf(&qname, name.data, name.len);
+	} else
+		jout_quote_buf(&qname, n, nlen);
+	buf_putc(&qname, ':');
+	jout_raw(&jout_stdout, qname.data, qname.len);
+}
+
+void
+emit_pair(const char *l, size_t llen, const char *r, size_t rlen)
+{
+	struct buf key = BUF_INIT;
+	const char *raw;
+	size_t n;
+	int k, any;
+
+	parse(&ldoc, l, llen);
+	parse(&rdoc, r, rlen);
+	any = left_open(l, llen);
+	for (k = jscan_child(&rdoc, 0); k >= 0;
+	    k = jscan_after(&rdoc, 0, k + 1)) {
+		buf_reset(&key);
+		jscan_str_append(&rdoc, k, &key);
+		if (key.len == 6 && memcmp(key.data, "__kind", 6) == 0)
+			continue;
+		put_key(key.data != NULL ? key.data : "", key.len, any);
+		any = 1;
+		raw = jscan_raw(&rdoc, k + 1, &n);
+		jout_raw(&jout_stdout, raw, n);
+	}
+	jout_raw(&jout_stdout, "}\n", 2);
+	buf_free(&key);
+	cnt.results++;
+}
+
+void
+emit_note_right(const char *r, size_t rlen)
+{
+	struct buf key = BUF_INIT;
+	void **slot;
+	int k;
+
+	parse(&rdoc, r, rlen);
+	for (k = jscan_child(&rdoc, 0); k >= 0;
+	    k = jscan_after(&rdoc, 0, k + 1)) {
+		buf_reset(&key);
+		jscan_str_append(&rdoc, k, &key);
+		if (key.len == 6 && memcmp(key.data, "__kind", 6) == 0)
+			continue;
+		slot = hmap_put(&rnames, key.data != NULL ? key.data : "",
+		    key.len);
+		*slot = (void *)1;
+	}
+	buf_free(&key);
+}
+
+void
+emit_unmatched(const char *l, size_t llen)
+{
+	struct hmap_entry *e;
+	int any;
+
+	parse(&ldoc, l, llen);
+	any = left_open(l, llen);
+	HMAP_FOREACH(&rnames, e) {
+		put_key(e->key, e->klen, any);
+		any = 1;
+		jout_raw(&jout_stdout, "null", 4);
+	}
+	jout_raw(&jout_stdout, "}\n", 2);
+	cnt.results++;
+	cnt.unmatched++;
+}
+
+void
+emit_save(struct buf *out)
+{
+	struct hmap_entry *e;
+	int any = 0;
+
+	buf_putc(out, '[');
+	HMAP_FOREACH(&rnames, e) {
+		if (any++)
+			buf_putc(out, ',');
+		jout_quote_buf(out, e->key, e->klen);
+	}
+	buf_putc(out, ']');
+}
+
+int
+emit_load(json_t *names)
+{
+	json_t *v;
+	size_t i;
+
+	if (!json_is_array(names))
+		return -1;
+	json_array_foreach(names, i, v) {
+		if (!json_is_string(v))
+			return -1;
+		*hmap_put(&rnames, json_string_value(v),
+		    json_string_length(v)) = (void *)1;
+	}
+	return 0;
+}
+
+void
+emit_free(void)
+{
+	hmap_free(&rnames, NULL);
+	jscan_free(&ldoc);
+	jscan_free(&rdoc);
+	buf_free(&name);
+	buf_free(&qname);
+}
