@@ -102,14 +102,17 @@ $C3,\"click\":null,\"r.user_id\":null,\"src\":null,\"click_ts\":null}"
 		'{"k":2,"t":"2026-11-22T10:05:00Z"}' '{"k":3,"t":"2026-11-22T10:20:00Z"}' >"$T/l"
 	printf '%s\n' '{"k":1,"t":"2026-11-22T10:00:10Z"}' '{"k":3,"t":"2026-11-22T10:20:00Z"}' \
 		'{"k":2,"t":"2026-11-22T10:05:00Z"}' >"$T/r"
-	# The left input is read first: its rows wait for the right one's
-	# clock. Right k1 moves the watermark to 10:00:10 (written held back by
-	# the 1m interval), right k3 to 10:20, deciding left k1 and k2; right
-	# k2 then comes below the watermark: late.
+	# The inputs are read in step by event time. The watermark (written
+	# held back by the 1m interval) goes to 10:00 and 10:00:10 with the
+	# first rows and the left in-band line, then to 10:10 with right k3,
+	# deciding left k1 (and k2, unmatched), then to 10:20 with left k3;
+	# right k2 then comes below it: late.
 	run -0 --separate-stderr interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
 		--right-time t --within=0,1m --pick first --watermarks --late "$T/late"
-	assert_output '{"__watermark":"2026-11-22T09:59:10.000Z"}
+	assert_output '{"__watermark":"2026-11-22T09:59:00.000Z"}
+{"__watermark":"2026-11-22T09:59:10.000Z"}
 {"k":1,"t":"2026-11-22T10:00:00Z","right_k":1,"right_t":"2026-11-22T10:00:10Z"}
+{"__watermark":"2026-11-22T10:09:00.000Z"}
 {"__watermark":"2026-11-22T10:19:00.000Z"}
 {"k":3,"t":"2026-11-22T10:20:00Z","right_k":3,"right_t":"2026-11-22T10:20:00Z"}'
 	assert_equal "$stderr" 'interval-join: warning: 1 late right rows written to --late'

@@ -19,10 +19,15 @@ static struct buf name = BUF_INIT, qname = BUF_INIT;
 /* Right member names seen, in order of first appearance: the null fields
  * of an unmatched left row. */
 static struct hmap rnames = HMAP_INIT;
+/* The member names of the last right row noted, raw and joined: rows of a
+ * stream mostly share them, and then there is nothing to add. */
+static struct buf lastnames = BUF_INIT, curnames = BUF_INIT;
+static const struct jdoc *indoc;	/* the input line just read */
 
 void
-emit_setup(void)
+emit_setup(const struct jdoc *input)
 {
+	indoc = input;
 }
 
 static void
@@ -92,17 +97,31 @@ emit_pair(const char *l, size_t llen, const char *r, size_t rlen)
 }
 
 void
-emit_note_right(const char *r, size_t rlen)
+emit_note_right(void)
 {
+	const struct jdoc *d = indoc;
 	struct buf key = BUF_INIT;
+	const char *raw;
+	size_t n;
 	void **slot;
 	int k;
 
-	parse(&rdoc, r, rlen);
-	for (k = jscan_child(&rdoc, 0); k >= 0;
-	    k = jscan_after(&rdoc, 0, k + 1)) {
+	if (conf.type != JOIN_LEFT)
+		return;
+	buf_reset(&curnames);
+	for (k = jscan_child(d, 0); k >= 0; k = jscan_after(d, 0, k + 1)) {
+		raw = jscan_raw(d, k, &n);
+		buf_append(&curnames, raw, n);
+	}
+	if (curnames.len == lastnames.len && (curnames.len == 0 ||
+	    memcmp(curnames.data, lastnames.data, curnames.len) == 0))
+		return;
+	buf_reset(&lastnames);
+	if (curnames.len > 0)
+		buf_append(&lastnames, curnames.data, curnames.len);
+	for (k = jscan_child(d, 0); k >= 0; k = jscan_after(d, 0, k + 1)) {
 		buf_reset(&key);
-		jscan_str_append(&rdoc, k, &key);
+		jscan_str_append(d, k, &key);
 		if (key.len == 6 && memcmp(key.data, "__kind", 6) == 0)
 			continue;
 		slot = hmap_put(&rnames, key.data != NULL ? key.data : "",
@@ -170,4 +189,6 @@ emit_free(void)
 	jscan_free(&rdoc);
 	buf_free(&name);
 	buf_free(&qname);
+	buf_free(&lastnames);
+	buf_free(&curnames);
 }

@@ -96,13 +96,15 @@ struct json_t;
 int	join_load(struct json_t *line);
 
 /* emit.c */
-void	emit_setup(void);
+struct jdoc;
+void	emit_setup(const struct jdoc *input);
 /* A joined row: the left row's members, then the right row's. */
 void	emit_pair(const char *l, size_t llen, const char *r, size_t rlen);
 /* A left row without a match: right fields seen so far as null. */
 void	emit_unmatched(const char *l, size_t llen);
-/* Remember the member names of a right row (for emit_unmatched). */
-void	emit_note_right(const char *r, size_t rlen);
+/* Remember the member names of the right row just read (for
+ * emit_unmatched; only --type left needs them). */
+void	emit_note_right(void);
 void	emit_free(void);
 void	emit_save(struct buf *out);
 int	emit_load(struct json_t *names);

@@ -292,7 +292,7 @@ interval_row(const struct jin *in)
 		b = bucket_get(in->key, in->klen, 1);
 	r = row_new(in);
 	if (in->side == RIGHT)
-		emit_note_right(in->text, in->len);
+		emit_note_right();
 	if (b != NULL) {
 		if (in->side == LEFT) {
 			for (o = b->head[RIGHT]; o != NULL; o = o->next)
@@ -407,7 +407,7 @@ temporal_row(const struct jin *in)
 		if (in->skip || in->null_key)
 			return;
 		if (!in->retract)
-			emit_note_right(in->text, in->len);
+			emit_note_right();
 		version_add(in->key, in->klen, in->t, in->seq, in->retract,
 		    in->text, in->len);
 		return;
@@ -478,9 +478,12 @@ join_setup(void)
 int
 join_row(const struct jin *in)
 {
-	int late = clk.wm != T_MIN && in->t < clk.wm;
+	int late;
 
 	cnt.rows[in->side]++;
+	if (in->skip)
+		return 0;	/* a -U of the table: nothing to apply */
+	late = clk.wm != T_MIN && in->t < clk.wm;
 	if (late)
 		cnt.late[in->side]++;
 	/* Below the combined watermark what a row should meet may be gone:

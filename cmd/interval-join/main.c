@@ -29,7 +29,7 @@
 
 #define SHORTOPTS	"?Vqv"
 #define STATE_VERSION	1
-#define BATCH		4096	/* lines read from one input in a turn */
+#define BATCH		256	/* lines read from one input in a turn */
 
 enum {
 	OPT_LEFT = OPT_TOOL,
@@ -321,7 +321,7 @@ main(int argc, char **argv)
 	}
 	clk.wm = clk.wm_out = T_MIN;
 	join_setup();
-	emit_setup();
+	emit_setup(&doc);
 	build_signature();
 	if (conf.state_path != NULL)
 		state_load();
@@ -755,10 +755,20 @@ idle_check(void)
 		advance();
 }
 
-/* Read what one input has: up to BATCH lines. 1 when it may have more. */
-static int
-drain(int s)
+/*
+ * Reading order. Whichever input has data is read, so neither can block
+ * the other; when both have, the one whose clock is behind is read, so the
+ * two advance together in event time and neither runs far ahead of the
+ * other (rows of the one ahead would all wait in the join's state).
+ */
+static int blocked[2];		/* no whole line buffered, poll not yet seen */
+
+/* Read up to BATCH lines from input s, stopping once its clock passes the
+ * other input's while that one has data too. */
+static void
+read_some(int s)
 {
+	const struct side *me = &clk.s[s], *other = &clk.s[!s];
 	const char *line;
 	size_t len;
 	int rc, k;
@@ -770,6 +780,9 @@ drain(int s)
 			progress_tick(&pg, 1);
 			clk.s[s].last_arrival = mono_us();
 			process_line(s, line, len);
+			if (!other->eof && !blocked[!s] &&
+			    me->max_ts > other->max_ts)
+				return;
 			break;
 		case LREAD_TOOLONG:
 			onerr_line(&opts.onerr, in[s].name, in[s].lineno,
@@ -777,55 +790,76 @@ drain(int s)
 			    opts.max_line);
 			break;
 		case LREAD_AGAIN:
+			blocked[s] = 1;
+			return;
 		case LREAD_STOP:
-			return 0;
+			return;
 		case LREAD_EOF:
 			clk.s[s].eof = 1;
 			advance();
-			return 0;
+			return;
 		default:
 			diag_err(EXIT_DATA, "could not read \"%s\"",
 			    in[s].name);
 		}
 	}
-	return 1;
+}
+
+/* Wait up to timeout_ms (-1: for ever, 0: just look) for blocked inputs. */
+static void
+wait_inputs(int timeout_ms)
+{
+	struct pollfd pfd[2];
+	int s, rc;
+
+	for (s = LEFT; s <= RIGHT; s++) {
+		pfd[s].fd = clk.s[s].eof || !blocked[s] ? -1 : in[s].fd;
+		pfd[s].events = POLLIN;
+		pfd[s].revents = 0;
+	}
+	rc = poll(pfd, 2, timeout_ms);
+	if (rc < 0 && errno != EINTR)
+		diag_err(EXIT_DATA, "poll");
+	for (s = LEFT; s <= RIGHT; s++)
+		if (rc > 0 && (pfd[s].revents & (POLLIN | POLLHUP |
+		    POLLERR)) != 0) {
+			in[s].ready = 1;
+			blocked[s] = 0;
+		}
 }
 
 static void
 run(void)
 {
-	struct pollfd pfd[2];
-	int s, n, rc, more;
+	int s, turns = 0;
+	int live[2];
 
+	blocked[LEFT] = blocked[RIGHT] = 1;
 	while (!stop && !(clk.s[LEFT].eof && clk.s[RIGHT].eof)) {
-		more = 0;
 		for (s = LEFT; s <= RIGHT; s++)
-			if (!clk.s[s].eof)
-				more |= drain(s);
-		if (more)
+			live[s] = !clk.s[s].eof && !blocked[s];
+		if (live[LEFT] && live[RIGHT])
+			s = clk.s[RIGHT].max_ts < clk.s[LEFT].max_ts ? RIGHT :
+			    LEFT;
+		else if (live[LEFT] || live[RIGHT])
+			s = live[LEFT] ? LEFT : RIGHT;
+		else {
+			/* nothing buffered: show what we have, then wait */
+			jout_flush(&jout_stdout);
+			if (late_open)
+				jout_flush(&late_out);
+			wait_inputs(conf.idle > 0 ? (int)(conf.idle / 2000 +
+			    1) : -1);
+			idle_check();
 			continue;
-		if (stop || (clk.s[LEFT].eof && clk.s[RIGHT].eof))
-			break;
-		/* nothing buffered: show what we have, then wait */
-		jout_flush(&jout_stdout);
-		if (late_open)
-			jout_flush(&late_out);
-		n = 0;
-		for (s = LEFT; s <= RIGHT; s++) {
-			pfd[s].fd = clk.s[s].eof ? -1 : in[s].fd;
-			pfd[s].events = POLLIN;
-			pfd[s].revents = 0;
 		}
-		n = 2;
-		rc = poll(pfd, (nfds_t)n, conf.idle > 0 ?
-		    (int)(conf.idle / 1000 / 2 + 1) : -1);
-		if (rc < 0 && errno != EINTR)
-			diag_err(EXIT_DATA, "poll");
-		for (s = LEFT; s <= RIGHT; s++)
-			if (rc > 0 && (pfd[s].revents & (POLLIN | POLLHUP |
-			    POLLERR)) != 0)
-				in[s].ready = 1;
-		idle_check();
+		read_some(s);
+		/* now and then: has the other input got data, has one gone
+		 * quiet? */
+		if (++turns % 8 == 0 || blocked[s]) {
+			wait_inputs(0);
+			idle_check();
+		}
 	}
 }
 
