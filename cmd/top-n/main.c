@@ -1,10 +1,602 @@
 /*
- * top-n: top N rows per window or partition. Not implemented yet.
+ * top-n: the top N rows per window or partition of a row stream.
+ *
+ * Rows (NDJSON objects, optionally a __kind changelog) are ranked by one or
+ * more --by fields within partitions (--partition-by), with ROW_NUMBER
+ * semantics: ranks 1..N are unique and ties go to the row that came first.
+ * A partition is written, each row with its rank added, when it closes: a
+ * watermark reaches its window_end, the next partition of --sorted input
+ * begins, or input ends. With --emit update the ranking is written instead
+ * as a changelog keyed by rank, after every row (Flink's plain Top-N).
+ * Each line is scanned once (jscan); rows are written from their own text.
+ * The sort keys are in rank.c, the partitions and rankings in part.c.
  */
-#include "stub.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "jout.h"
+#include "jscan.h"
+#include "lread.h"
+#include "opts.h"
+#include "progress.h"
+#include "topn.h"
+#include "tstamp.h"
+
+#define SHORTOPTS	"?Vb:n:p:qv"
+
+enum {
+	OPT_ASC = OPT_TOOL,
+	OPT_EMIT,
+	OPT_RANK_FIELD,
+	OPT_SORTED,
+	OPT_WATERMARKS
+};
+
+static const struct option longopts[] = {
+	{ "asc",		no_argument,	   NULL, OPT_ASC },
+	{ "by",			required_argument, NULL, 'b' },
+	{ "emit",		required_argument, NULL, OPT_EMIT },
+	{ "limit",		required_argument, NULL, 'n' },
+	{ "partition-by",	required_argument, NULL, 'p' },
+	{ "rank-field",		required_argument, NULL, OPT_RANK_FIELD },
+	{ "sorted",		no_argument,	   NULL, OPT_SORTED },
+	{ "watermarks",		no_argument,	   NULL, OPT_WATERMARKS },
+	OPTS_COMMON_LONG,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct conf conf;
+struct counters cnt;
+
+static volatile sig_atomic_t stop;
+static struct progress pg;		/* lines read, on a terminal */
+static struct jdoc doc = JDOC_INIT;
+static int64_t wm = T_MIN;		/* the watermark */
+static uint64_t seq;			/* rows numbered so far */
+static struct skey *cand;		/* the current row's keys */
+static struct buf *kscratch;		/* their unescaped strings */
+static struct buf keybuf = BUF_INIT, body = BUF_INIT, tmp = BUF_INIT;
+/* The last window_end text and its time: rows of one window repeat it. */
+static struct buf wend_text = BUF_INIT;
+static int64_t wend_us;
+
+/*
+ * Every field a row is read for, looked up in one pass over its members:
+ * the fixed names below, then the distinct top-level names of the --by and
+ * --partition-by fields. A dotted path is walked on its own (slot -1).
+ */
+enum { S_WATERMARK, S_KIND, S_WINDOW_END, S_RANK, S_FIXED };
+static struct jname *names;
+static size_t nnames;
+static int *found;			/* token per name, per line */
+static int *by_slot, *part_slot;
+
+static void	usage(FILE *);
+static void	parse_by(const char *);
+static void	setup_lookup(void);
+static void	read_input(struct lread *);
+static void	on_idle(void *, int);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"%s writes the top N rows of each partition of a row stream, ranked by\n"
+"one or more fields (ROW_NUMBER: ties go to the earlier row, nulls last),\n"
+"each with its rank added: per window when rows carry window_end and\n"
+"watermarks close it, or at end of input; or as a changelog by rank.\n"
+"\n"
+"usage: %s -n N -b FIELD[:asc|:desc]... [-p LIST] [OPTION]... [FILE ...]\n"
+"\n"
+"Ranking:\n"
+"  -n, --limit=N              rows per partition: ranks 1 to N\n"
+"  -b, --by=FIELD[:asc|:desc] rank by this field (dotted path), largest\n"
+"                             first; repeat for tie-breakers\n"
+"      --asc                  smallest first for --by fields without a\n"
+"                             suffix\n"
+"  -p, --partition-by=LIST    rank within each value of these fields\n"
+"                             (comma-separated dotted paths)\n"
+"      --rank-field=NAME      name of the rank member (default \"rank\")\n"
+"\n"
+"Partitions and output:\n"
+"      --sorted               input comes grouped by partition: write each\n"
+"                             when the next one begins\n"
+"      --watermarks           after what a watermark line closes, forward it\n"
+"      --emit=final|update    each partition's ranking when it closes\n"
+"                             (default), or a changelog by rank as rows\n"
+"                             arrive (+I, -U/+U, -D)\n"
+"\n"
+OPTS_COMMON_HELP
+"\n"
+"A partition closes when a {\"__watermark\":...} line reaches the largest\n"
+"window_end of its rows, when --sorted input moves on, or at end of input.\n"
+"With no FILE, or when FILE is -, read standard input.\n"
+"Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
+	    diag_progname, diag_progname);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 int
 main(int argc, char **argv)
 {
-	stub_main(argc, argv, "top N rows per window or partition");
+	static const char *const emits[] = { "final", "update", NULL };
+	struct sigaction sa;
+	struct lread in;
+	struct buf q = BUF_INIT;
+	const char *path, *bad;
+	size_t i;
+	int c, status = EXIT_OK, asc = 0, have_n = 0;
+
+	opts_begin(argc, argv, SHORTOPTS, usage);
+	conf.rank = xstrdup("rank");
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			parse_by(optarg);
+			break;
+		case 'n':
+			conf.n = (size_t)opts_int("limit", optarg, 1,
+			    1000000000);
+			have_n = 1;
+			break;
+		case 'p':
+			if (field_list_parse(&conf.part, optarg, &bad) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--partition-by: empty field name at "
+				    "\"%s\"", optarg, bad);
+			break;
+		case OPT_ASC:
+			asc = 1;
+			break;
+		case OPT_EMIT:
+			conf.emit = opts_choice("emit", optarg, emits) == 1 ?
+			    EMIT_UPDATE : EMIT_FINAL;
+			break;
+		case OPT_RANK_FIELD:
+			if (optarg[0] == '\0')
+				diag_usage("invalid value \"\" for option "
+				    "--rank-field: must not be empty");
+			if (strcmp(optarg, "__kind") == 0 ||
+			    strcmp(optarg, "__watermark") == 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--rank-field: a reserved name", optarg);
+			free(conf.rank);
+			conf.rank = xstrdup(optarg);
+			break;
+		case OPT_SORTED:
+			conf.sorted = 1;
+			break;
+		case OPT_WATERMARKS:
+			conf.watermarks = 1;
+			break;
+		default:
+			opts_common(c, argc, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!have_n)
+		diag_usage("no limit given: use -n N");
+	if (conf.nby == 0)
+		diag_usage("no ranking given: use --by FIELD");
+	/* --asc may come after the --by it applies to. */
+	for (i = 0; i < conf.nby; i++)
+		if (conf.by[i].desc < 0)
+			conf.by[i].desc = !asc;
+	opts_end();
+
+	jout_quote_buf(&q, conf.rank, strlen(conf.rank));
+	conf.rankkeylen = q.len + 2;
+	conf.rankkey = xmalloc(conf.rankkeylen + 1);
+	snprintf(conf.rankkey, conf.rankkeylen + 1, ",%s:", q.data);
+	buf_free(&q);
+	conf.bounded = 1;
+	cand = xcalloc(conf.nby, sizeof(*cand));
+	kscratch = xcalloc(conf.nby, sizeof(*kscratch));
+	setup_lookup();
+	parts_setup();
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: reads are cut short */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	progress_init(&pg, "lines");
+	for (i = 0; i < (size_t)(argc > 0 ? argc : 1) && !stop; i++) {
+		path = argc > 0 ? argv[i] : "-";
+		if (lread_open(&in, path, opts.max_line) != 0) {
+			diag_msg("could not open \"%s\": %s", path,
+			    strerror(errno));
+			status = EXIT_DATA;
+			continue;
+		}
+		in.idle = on_idle;
+		in.stop = &stop;
+		read_input(&in);
+		if (in.fd < 0)
+			status = EXIT_DATA;
+		lread_close(&in);
+	}
+	progress_done(&pg);
+
+	/* End of input, or SIGINT/SIGTERM: a watermark of +infinity. */
+	parts_advance(T_MAX);
+	jout_flush(&jout_stdout);
+
+	if (cnt.late > 0)
+		diag_warnx("%llu late rows dropped (window_end at or before "
+		    "the watermark)", (unsigned long long)cnt.late);
+	if (cnt.unmatched > 0)
+		diag_warnx("%llu retractions found no row to retract",
+		    (unsigned long long)cnt.unmatched);
+	diag_info(1, "%llu rows read, %llu rows written; at most %zu "
+	    "partitions open and %zu rows held", (unsigned long long)cnt.rows,
+	    (unsigned long long)cnt.written, cnt.max_parts, cnt.max_held);
+	onerr_summary(&opts.onerr);
+
+	parts_free();
+	for (i = 0; i < conf.nby; i++) {
+		field_free(&conf.by[i].f);
+		buf_free(&kscratch[i]);
+	}
+	free(conf.by);
+	free(kscratch);
+	free(cand);
+	field_list_free(&conf.part);
+	free(conf.rank);
+	free(conf.rankkey);
+	free(names);
+	free(found);
+	free(by_slot);
+	free(part_slot);
+	buf_free(&keybuf);
+	buf_free(&body);
+	buf_free(&tmp);
+	buf_free(&wend_text);
+	jscan_free(&doc);
+	jout_close(&jout_stdout);
+	diag_exit(status);
+}
+
+/* "FIELD", "FIELD:asc" or "FIELD:desc". */
+static void
+parse_by(const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	struct bykey *k;
+	char *name;
+	size_t len = strlen(arg);
+	int desc = -1;		/* the default, known once --asc is seen */
+
+	if (colon != NULL && strcmp(colon, ":asc") == 0) {
+		desc = 0;
+		len = (size_t)(colon - arg);
+	} else if (colon != NULL && strcmp(colon, ":desc") == 0) {
+		desc = 1;
+		len = (size_t)(colon - arg);
+	}
+	conf.by = xrealloc(conf.by, (conf.nby + 1) * sizeof(*conf.by));
+	k = &conf.by[conf.nby];
+	name = xstrndup(arg, len);
+	if (field_parse(&k->f, name) != 0)
+		diag_usage("invalid value \"%s\" for option --by: not a field "
+		    "name", arg);
+	free(name);
+	k->desc = desc;
+	conf.nby++;
+}
+
+/* The slot of field f in names[], added when new; -1 for a dotted path. */
+static int
+name_slot(const struct field *f)
+{
+	size_t i;
+
+	if (f->nseg != 1)
+		return -1;
+	for (i = 0; i < nnames; i++)
+		if (names[i].len == f->seg[0].len &&
+		    memcmp(names[i].name, f->seg[0].name, names[i].len) == 0)
+			return (int)i;
+	names[nnames].name = f->seg[0].name;
+	names[nnames].len = f->seg[0].len;
+	return (int)nnames++;
+}
+
+static void
+setup_lookup(void)
+{
+	size_t i;
+
+	names = xcalloc(S_FIXED + conf.nby + conf.part.n, sizeof(*names));
+	names[S_WATERMARK].name = "__watermark";
+	names[S_WATERMARK].len = 11;
+	names[S_KIND].name = "__kind";
+	names[S_KIND].len = 6;
+	names[S_WINDOW_END].name = "window_end";
+	names[S_WINDOW_END].len = 10;
+	names[S_RANK].name = conf.rank;
+	names[S_RANK].len = strlen(conf.rank);
+	nnames = S_FIXED;
+	by_slot = xcalloc(conf.nby, sizeof(*by_slot));
+	for (i = 0; i < conf.nby; i++)
+		by_slot[i] = name_slot(&conf.by[i].f);
+	part_slot = xcalloc(conf.part.n + 1, sizeof(*part_slot));
+	for (i = 0; i < conf.part.n; i++)
+		part_slot[i] = name_slot(&conf.part.f[i]);
+	found = xcalloc(nnames, sizeof(*found));
+}
+
+/* The token of a field of the current row: from the one-pass lookup, or by
+ * walking its path. */
+static int
+field_tok(int slot, const struct field *f)
+{
+	return slot >= 0 ? found[slot] : field_scan(&doc, 0, f);
+}
+
+/* ---------------------------------------------------------------------
+ * Input
+ */
+
+struct line {
+	struct lread	*in;
+	const char	*text;
+	size_t		 len;
+};
+
+static void
+bad(const struct line *l, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+static void
+bad(const struct line *l, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	onerr_line(&opts.onerr, l->in->name, l->in->lineno, l->text, l->len,
+	    "%s", msg);
+}
+
+/* A value's raw text for a message, cut at 40 bytes. */
+static const char *
+shown(int t)
+{
+	static char out[64];
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(&doc, t, &n);
+	if (n > 40)
+		snprintf(out, sizeof(out), "%.37s...", raw);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
+	return out;
+}
+
+/* The time in token t (a string of DESIGN.md section 4, or milliseconds
+ * since the epoch); 0, or -1 when it is not a time. */
+static int
+time_of(int t, int64_t *us)
+{
+	const char *s;
+	size_t n;
+
+	switch (jscan_type(&doc, t)) {
+	case J_STRING:
+		if (jscan_str(&doc, t, &tmp, &s, &n) != 0)
+			return -1;
+		return ts_parse(s, n, us);
+	case J_NUMBER:
+		s = jscan_raw(&doc, t, &n);
+		return ts_parse_number(s, n, TS_MS, us);
+	default:
+		return -1;
+	}
+}
+
+/* window_end of the current row, parsed once per distinct text. */
+static int
+window_end_of(int t, int64_t *us)
+{
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(&doc, t, &n);
+	if (wend_text.len == n && n > 0 &&
+	    memcmp(wend_text.data, raw, n) == 0) {
+		*us = wend_us;
+		return 0;
+	}
+	if (time_of(t, us) != 0)
+		return -1;
+	buf_reset(&wend_text);
+	buf_append(&wend_text, raw, n);
+	wend_us = *us;
+	return 0;
+}
+
+/* A watermark line: close what it reaches, forward it when asked, and
+ * flush either way (DESIGN.md section 1). */
+static void
+watermark(int64_t w)
+{
+	if (w > wm) {
+		wm = w;
+		parts_advance(w);
+		if (conf.watermarks) {
+			jout_lit(&jout_stdout, "{\"__watermark\":");
+			jout_time(&jout_stdout, w);
+			jout_raw(&jout_stdout, "}\n", 2);
+		}
+	}
+	jout_flush(&jout_stdout);
+}
+
+/* The current row's members as one text, without __kind and the rank
+ * field: what is written back, and what a retraction is compared by. */
+static void
+build_body(void)
+{
+	int k, v, skip = found[S_KIND] >= 0 || found[S_RANK] >= 0;
+	size_t s, e, ranklen = names[S_RANK].len;
+
+	buf_reset(&body);
+	for (k = jscan_child(&doc, 0); k >= 0; k = jscan_after(&doc, 0, v)) {
+		v = k + 1;
+		if (skip && (jscan_str_eq(&doc, k, "__kind", 6) ||
+		    jscan_str_eq(&doc, k, conf.rank, ranklen)))
+			continue;
+		s = doc.tok[k].start;
+		e = doc.tok[v].start + doc.tok[v].len;
+		if (body.len > 0)
+			buf_putc(&body, ',');
+		buf_append(&body, doc.text + s, e - s);
+	}
+}
+
+static void
+process_line(const struct line *l)
+{
+	const int *m = found;
+	struct part *p;
+	const char *s;
+	size_t n, i;
+	int64_t t, wend = T_MIN;
+	int sign = 1;
+
+	if (jscan_parse(&doc, l->text, l->len) != 0) {
+		bad(l, "invalid JSON: %s at column %zu", doc.err,
+		    doc.err_off + 1);
+		return;
+	}
+	if (jscan_type(&doc, 0) != J_OBJECT) {
+		bad(l, "not a JSON object: %s", shown(0));
+		return;
+	}
+	jscan_members(&doc, 0, names, nnames, found);
+	if (m[S_WATERMARK] >= 0) {
+		if (time_of(m[S_WATERMARK], &t) != 0) {
+			bad(l, "field \"__watermark\": not a timestamp: %s",
+			    shown(m[S_WATERMARK]));
+			return;
+		}
+		watermark(t);
+		return;
+	}
+	if (m[S_KIND] >= 0) {
+		if (jscan_str(&doc, m[S_KIND], &tmp, &s, &n) != 0 || n != 2 ||
+		    (memcmp(s, "+I", 2) != 0 && memcmp(s, "+U", 2) != 0 &&
+		    memcmp(s, "-U", 2) != 0 && memcmp(s, "-D", 2) != 0)) {
+			bad(l, "field \"__kind\": not a change kind (+I, -U, "
+			    "+U, -D): %s", shown(m[S_KIND]));
+			return;
+		}
+		sign = s[0] == '+' ? 1 : -1;
+	}
+	if (m[S_WINDOW_END] >= 0 && jscan_type(&doc, m[S_WINDOW_END]) !=
+	    J_NULL && window_end_of(m[S_WINDOW_END], &wend) != 0) {
+		bad(l, "field \"window_end\": not a timestamp: %s",
+		    shown(m[S_WINDOW_END]));
+		return;
+	}
+
+	/* A good row from here on. */
+	cnt.rows++;
+	seq++;
+	if (m[S_KIND] >= 0 && conf.bounded) {
+		/* From here on a changelog: keep every live row. Rows that
+		 * fell out of a top N before cannot come back up. */
+		conf.bounded = 0;
+		if (cnt.dropped > 0)
+			diag_warnx("%s:%llu: first __kind row after %llu rows "
+			    "fell out of the top %zu: a retraction may leave a "
+			    "ranking short", l->in->name,
+			    (unsigned long long)l->in->lineno,
+			    (unsigned long long)cnt.dropped, conf.n);
+	}
+	if (wend != T_MIN && wend <= wm) {
+		cnt.late++;
+		return;
+	}
+	buf_reset(&keybuf);
+	for (i = 0; i < conf.part.n; i++) {
+		if (i > 0)
+			buf_putc(&keybuf, '\x1f');
+		json_canon_append(&doc, field_tok(part_slot[i],
+		    &conf.part.f[i]), &keybuf, &tmp);
+	}
+	for (i = 0; i < conf.nby; i++)
+		skey_read(&doc, field_tok(by_slot[i], &conf.by[i].f), &cand[i],
+		    &kscratch[i]);
+	p = part_get(keybuf.len > 0 ? keybuf.data : "", keybuf.len, sign > 0,
+	    seq);
+	if (sign > 0) {
+		if (wend != T_MIN)
+			part_window_end(p, wend);
+		if (part_admits(p, cand)) {
+			build_body();
+			part_add(p, trow_new(cand, body.data, body.len));
+		} else
+			cnt.dropped++;
+	} else {
+		if (p != NULL) {
+			build_body();
+			if (part_retract(p, cand, body.data, body.len) == 0)
+				return;
+		}
+		cnt.unmatched++;
+	}
+}
+
+static void
+read_input(struct lread *in)
+{
+	struct line l;
+	int rc;
+
+	l.in = in;
+	while (!stop && (rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
+		if (rc == LREAD_STOP)
+			break;
+		if (rc == LREAD_ERROR) {
+			diag_msg("could not read \"%s\": %s", in->name,
+			    strerror(errno));
+			lread_close(in);
+			return;
+		}
+		progress_tick(&pg, 1);
+		if (rc == LREAD_TOOLONG) {
+			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
+			    "line longer than --max-line (%zu bytes)",
+			    opts.max_line);
+			continue;
+		}
+		process_line(&l);
+	}
+}
+
+/* Input has no data ready: show what was written (DESIGN.md section 1). */
+static void
+on_idle(void *arg, int timed_out)
+{
+	(void)arg;
+	(void)timed_out;
+	jout_flush(&jout_stdout);
 }
