@@ -1,6 +1,7 @@
 /*
  * field.c: dotted field paths.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,4 +132,39 @@ field_json(json_t *j, const struct field *f)
 	for (i = 0; i < f->nseg && j != NULL; i++)
 		j = json_object_getn(j, f->seg[i].name, f->seg[i].len);
 	return j;
+}
+
+const char *
+field_shown(const struct jdoc *d, int t)
+{
+	static char out[64];
+	const char *raw;
+	size_t n;
+
+	raw = jscan_raw(d, t, &n);
+	if (n > 40)
+		snprintf(out, sizeof(out), "%.37s...", raw);
+	else
+		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
+	return out;
+}
+
+int
+field_time(const struct jdoc *d, int t, enum ts_unit unit, struct buf *tmp,
+    int64_t *us)
+{
+	const char *p;
+	size_t n;
+
+	switch (jscan_type(d, t)) {
+	case J_STRING:
+		if (jscan_str(d, t, tmp, &p, &n) != 0)
+			return -1;
+		return ts_parse(p, n, us);
+	case J_NUMBER:
+		p = jscan_raw(d, t, &n);
+		return ts_parse_number(p, n, unit, us);
+	default:
+		return -1;
+	}
 }

@@ -17,7 +17,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "buf.h"
 #include "jscan.h"
+#include "tstamp.h"
 
 struct field_seg {
 	char	*name;
@@ -49,6 +53,16 @@ void	field_list_free(struct field_list *l);
 
 /* Token of the value at path f under token t (usually the root, 0), or -1. */
 int	field_scan(const struct jdoc *d, int t, const struct field *f);
+
+/* The raw text of token t for a message, cut to 40 bytes ("..." after 37).
+ * A static buffer: valid until the next call. */
+const char *field_shown(const struct jdoc *d, int t);
+
+/* The time in token t: a string in a form of DESIGN.md section 4, or a
+ * number of `unit`s since the epoch. 0, or -1 when it is not a time; tmp
+ * holds an unescaped string. */
+int	field_time(const struct jdoc *d, int t, enum ts_unit unit,
+	    struct buf *tmp, int64_t *us);
 
 /* Value at path f in tree j (borrowed reference), or NULL. */
 json_t	*field_json(json_t *j, const struct field *f);

@@ -398,22 +398,6 @@ bad(struct event *ev, const char *fmt, ...)
 	    ev->len, "%s", msg);
 }
 
-/* A value's raw text for a message, cut at 40 bytes. */
-static const char *
-shown(const struct jdoc *d, int t)
-{
-	static char out[64];
-	const char *raw;
-	size_t n;
-
-	raw = jscan_raw(d, t, &n);
-	if (n > 40)
-		snprintf(out, sizeof(out), "%.37s...", raw);
-	else
-		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
-	return out;
-}
-
 static int
 blank(const char *p, size_t n)
 {
@@ -605,7 +589,7 @@ image(struct event *ev, int which, int required, char op)
 	}
 	if (jscan_type(ev->d, t) != J_OBJECT) {
 		bad(ev, "field \"%s%s\": not an object: %s", ev->prefix, name,
-		    shown(ev->d, t));
+		    field_shown(ev->d, t));
 		return -2;
 	}
 	return t;
@@ -773,7 +757,7 @@ unwrap_line(struct event *ev)
 		return;
 	}
 	if (jscan_type(d, 0) != J_OBJECT) {
-		bad(ev, "not a JSON object: %s", shown(d, 0));
+		bad(ev, "not a JSON object: %s", field_shown(d, 0));
 		return;
 	}
 	/* Debezium's JSON converter: {"schema":...,"payload":...}. A null
@@ -803,7 +787,7 @@ unwrap_line(struct event *ev)
 	opc = oplen == 1 ? opstr[0] : '?';
 	if (strchr("crudtm", opc) == NULL || opc == '\0') {
 		bad(ev, "field \"%sop\": unknown operation: %s", ev->prefix,
-		    shown(d, op));
+		    field_shown(d, op));
 		return;
 	}
 	if (opc == 'm')		/* a logical decoding message: no row */

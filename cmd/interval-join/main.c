@@ -539,40 +539,6 @@ bad(int s, const char *line, size_t len, const char *fmt, ...)
 	    msg);
 }
 
-static const char *
-shown(int t)
-{
-	static char out[64];
-	const char *raw;
-	size_t n;
-
-	raw = jscan_raw(&doc, t, &n);
-	if (n > 40)
-		snprintf(out, sizeof(out), "%.37s...", raw);
-	else
-		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
-	return out;
-}
-
-static int
-time_of(int t, int64_t *us)
-{
-	const char *p;
-	size_t n;
-
-	switch (jscan_type(&doc, t)) {
-	case J_STRING:
-		if (jscan_str(&doc, t, &tmp, &p, &n) != 0)
-			return -1;
-		return ts_parse(p, n, us);
-	case J_NUMBER:
-		p = jscan_raw(&doc, t, &n);
-		return ts_parse_number(p, n, conf.unit, us);
-	default:
-		return -1;
-	}
-}
-
 static int64_t
 side_wm(int s)
 {
@@ -650,14 +616,14 @@ process_line(int s, const char *line, size_t len)
 		return;
 	}
 	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(s, line, len, "not a JSON object: %s", shown(0));
+		bad(s, line, len, "not a JSON object: %s", field_shown(&doc, 0));
 		return;
 	}
 	jscan_members(&doc, 0, names[s], nnames[s], m);
 	if (m[0] >= 0) {
-		if (time_of(m[0], &w) != 0) {
+		if (field_time(&doc, m[0], conf.unit, &tmp, &w) != 0) {
 			bad(s, line, len, "field \"__watermark\": not a "
-			    "timestamp: %s", shown(m[0]));
+			    "timestamp: %s", field_shown(&doc, m[0]));
 			return;
 		}
 		if (w > clk.s[s].inband)
@@ -673,7 +639,7 @@ process_line(int s, const char *line, size_t len)
 		    (k[0] == '+' && k[1] == 'D') ||
 		    (k[0] == '-' && k[1] == 'I')) {
 			bad(s, line, len, "field \"__kind\": not a change "
-			    "kind (+I, -U, +U, -D): %s", shown(m[1]));
+			    "kind (+I, -U, +U, -D): %s", field_shown(&doc, m[1]));
 			return;
 		}
 		ji.retract = k[0] == '-' && k[1] == 'D';
@@ -684,9 +650,9 @@ process_line(int s, const char *line, size_t len)
 		bad(s, line, len, "field \"%s\": missing", conf.time[s].text);
 		return;
 	}
-	if (time_of(t, &ji.t) != 0) {
+	if (field_time(&doc, t, conf.unit, &tmp, &ji.t) != 0) {
 		bad(s, line, len, "field \"%s\": not a timestamp: %s",
-		    conf.time[s].text, shown(t));
+		    conf.time[s].text, field_shown(&doc, t));
 		return;
 	}
 	buf_reset(&keybuf);

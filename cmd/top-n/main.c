@@ -374,43 +374,6 @@ bad(const struct line *l, const char *fmt, ...)
 	    "%s", msg);
 }
 
-/* A value's raw text for a message, cut at 40 bytes. */
-static const char *
-shown(int t)
-{
-	static char out[64];
-	const char *raw;
-	size_t n;
-
-	raw = jscan_raw(&doc, t, &n);
-	if (n > 40)
-		snprintf(out, sizeof(out), "%.37s...", raw);
-	else
-		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
-	return out;
-}
-
-/* The time in token t (a string of DESIGN.md section 4, or milliseconds
- * since the epoch); 0, or -1 when it is not a time. */
-static int
-time_of(int t, int64_t *us)
-{
-	const char *s;
-	size_t n;
-
-	switch (jscan_type(&doc, t)) {
-	case J_STRING:
-		if (jscan_str(&doc, t, &tmp, &s, &n) != 0)
-			return -1;
-		return ts_parse(s, n, us);
-	case J_NUMBER:
-		s = jscan_raw(&doc, t, &n);
-		return ts_parse_number(s, n, TS_MS, us);
-	default:
-		return -1;
-	}
-}
-
 /* window_end of the current row, parsed once per distinct text. */
 static int
 window_end_of(int t, int64_t *us)
@@ -424,7 +387,7 @@ window_end_of(int t, int64_t *us)
 		*us = wend_us;
 		return 0;
 	}
-	if (time_of(t, us) != 0)
+	if (field_time(&doc, t, TS_MS, &tmp, us) != 0)
 		return -1;
 	buf_reset(&wend_text);
 	buf_append(&wend_text, raw, n);
@@ -487,14 +450,14 @@ process_line(const struct line *l)
 		return;
 	}
 	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(l, "not a JSON object: %s", shown(0));
+		bad(l, "not a JSON object: %s", field_shown(&doc, 0));
 		return;
 	}
 	jscan_members(&doc, 0, names, nnames, found);
 	if (m[S_WATERMARK] >= 0) {
-		if (time_of(m[S_WATERMARK], &t) != 0) {
+		if (field_time(&doc, m[S_WATERMARK], TS_MS, &tmp, &t) != 0) {
 			bad(l, "field \"__watermark\": not a timestamp: %s",
-			    shown(m[S_WATERMARK]));
+			    field_shown(&doc, m[S_WATERMARK]));
 			return;
 		}
 		watermark(t);
@@ -505,7 +468,7 @@ process_line(const struct line *l)
 		    (memcmp(s, "+I", 2) != 0 && memcmp(s, "+U", 2) != 0 &&
 		    memcmp(s, "-U", 2) != 0 && memcmp(s, "-D", 2) != 0)) {
 			bad(l, "field \"__kind\": not a change kind (+I, -U, "
-			    "+U, -D): %s", shown(m[S_KIND]));
+			    "+U, -D): %s", field_shown(&doc, m[S_KIND]));
 			return;
 		}
 		sign = s[0] == '+' ? 1 : -1;
@@ -513,7 +476,7 @@ process_line(const struct line *l)
 	if (m[S_WINDOW_END] >= 0 && jscan_type(&doc, m[S_WINDOW_END]) !=
 	    J_NULL && window_end_of(m[S_WINDOW_END], &wend) != 0) {
 		bad(l, "field \"window_end\": not a timestamp: %s",
-		    shown(m[S_WINDOW_END]));
+		    field_shown(&doc, m[S_WINDOW_END]));
 		return;
 	}
 

@@ -673,42 +673,6 @@ bad(const struct line *l, const char *fmt, ...)
 	    "%s", msg);
 }
 
-/* A value's raw text for a message, cut at 40 bytes. */
-static const char *
-shown(int t)
-{
-	static char out[64];
-	const char *raw;
-	size_t n;
-
-	raw = jscan_raw(&doc, t, &n);
-	if (n > 40)
-		snprintf(out, sizeof(out), "%.37s...", raw);
-	else
-		snprintf(out, sizeof(out), "%.*s", (int)n, raw);
-	return out;
-}
-
-/* The time in token t; 0, or -1 when it is not a time. */
-static int
-time_of(int t, int64_t *us)
-{
-	const char *s;
-	size_t n;
-
-	switch (jscan_type(&doc, t)) {
-	case J_STRING:
-		if (jscan_str(&doc, t, &tmp, &s, &n) != 0)
-			return -1;
-		return ts_parse(s, n, us);
-	case J_NUMBER:
-		s = jscan_raw(&doc, t, &n);
-		return ts_parse_number(s, n, conf.unit, us);
-	default:
-		return -1;
-	}
-}
-
 static void
 advance_from_rows(void)
 {
@@ -745,14 +709,14 @@ process_line(const struct line *l)
 		return;
 	}
 	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(l, "not a JSON object: %s", shown(0));
+		bad(l, "not a JSON object: %s", field_shown(&doc, 0));
 		return;
 	}
 	jscan_members(&doc, 0, names, nnames, found);
 	if (m[0] >= 0) {
-		if (time_of(m[0], &wm) != 0) {
+		if (field_time(&doc, m[0], conf.unit, &tmp, &wm) != 0) {
 			bad(l, "field \"__watermark\": not a timestamp: %s",
-			    shown(m[0]));
+			    field_shown(&doc, m[0]));
 			return;
 		}
 		win_advance(wm);
@@ -767,7 +731,7 @@ process_line(const struct line *l)
 		    (s[0] == '+' && s[1] == 'D') ||
 		    (s[0] == '-' && s[1] == 'I')) {
 			bad(l, "field \"__kind\": not a change kind (+I, -U, "
-			    "+U, -D): %s", shown(m[1]));
+			    "+U, -D): %s", field_shown(&doc, m[1]));
 			return;
 		}
 		r.sign = s[0] == '+' ? 1 : -1;
@@ -780,9 +744,9 @@ process_line(const struct line *l)
 			bad(l, "field \"%s\": missing", conf.time.text);
 			return;
 		}
-		if (time_of(t, &r.t) != 0) {
+		if (field_time(&doc, t, conf.unit, &tmp, &r.t) != 0) {
 			bad(l, "field \"%s\": not a timestamp: %s",
-			    conf.time.text, shown(t));
+			    conf.time.text, field_shown(&doc, t));
 			return;
 		}
 	}
@@ -790,7 +754,7 @@ process_line(const struct line *l)
 		agg_tok[i] = field_tok(agg_slot[i], &conf.aggs.in[i].f);
 	if (aggs_read(&conf.aggs, &doc, agg_tok, vals, &bi) != 0) {
 		bad(l, "field \"%s\": not a number: %s",
-		    conf.aggs.in[bi].f.text, shown(agg_tok[bi]));
+		    conf.aggs.in[bi].f.text, field_shown(&doc, agg_tok[bi]));
 		return;
 	}
 	buf_reset(&keybuf);

@@ -3,7 +3,8 @@
  *
  * Parsing (segments, escapes, empty segments), comma-separated lists (where
  * spaces are part of names and *bad points at the offending item), and
- * lookups of the same paths in a jscan document and in a jansson tree.
+ * lookups of the same paths in a jscan document and in a jansson tree;
+ * values shown in messages and read as times.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static void	test_list(void);
 static void	test_list_bad(void);
 static void	test_scan(void);
 static void	test_json(void);
+static void	test_shown_time(void);
 
 /* 1 when f has exactly the segments want[0..n) (C strings). */
 static int
@@ -411,6 +413,48 @@ test_json(void)
 	json_decref(root);
 }
 
+static void
+test_shown_time(void)
+{
+	static const char text[] = "[\"2026-11-22T10:00:00Z\",1795305600250,"
+	    "\"2026\\u002d11-22 10:00:00.5+01:00\",\"abc\",true,"
+	    "\"0123456789012345678901234567890123456789\",1e400]";
+	struct jdoc d = JDOC_INIT;
+	struct buf tmp = BUF_INIT;
+	int64_t us;
+	int t;
+
+	CHECK_INT(jscan_parse(&d, text, strlen(text)), 0);
+	t = jscan_child(&d, 0);
+	CHECK_STR(field_shown(&d, t), "\"2026-11-22T10:00:00Z\"");
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), 0);
+	CHECK(us == INT64_C(1795341600000000));
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), 0);
+	CHECK(us == INT64_C(1795305600250000));
+	CHECK_INT(field_time(&d, t, TS_US, &tmp, &us), 0);
+	CHECK(us == INT64_C(1795305600250));
+	/* an escaped string is unescaped before it is parsed */
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), 0);
+	CHECK(us == INT64_C(1795338000500000));
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), -1);
+	CHECK_STR(field_shown(&d, t), "\"abc\"");
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), -1);
+	CHECK_STR(field_shown(&d, t), "true");
+	/* 42 bytes: cut to 37 and "..." */
+	t = jscan_after(&d, 0, t);
+	CHECK_STR(field_shown(&d, t),
+	    "\"012345678901234567890123456789012345...");
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), -1);
+	CHECK_STR(field_shown(&d, t), "1e400");
+	jscan_free(&d);
+	buf_free(&tmp);
+}
+
 int
 main(void)
 {
@@ -421,5 +465,6 @@ main(void)
 	test_list_bad();
 	test_scan();
 	test_json();
+	test_shown_time();
 	return unit_report();
 }
