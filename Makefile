@@ -42,6 +42,8 @@ ALL_CFLAGS   = $(STD_CFLAGS) $(WARN_CFLAGS) $(OPT_CFLAGS) $(SAN_FLAGS) \
                -DCDC_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(SAN_FLAGS) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) -lm
+# Libraries only one binary needs: the Parquet codecs of to-parquet-csv.
+LIBS_to-parquet-csv := -lzstd -lsnappy -lz
 
 ifneq ($(V),1)
 Q  := @
@@ -89,7 +91,7 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/bin/%: $(BUILD)/libcommon.a
 	$(QE) LINK $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libcommon.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libcommon.a $(LIBS_$(@F)) $(LIBS)
 $(foreach t,$(TOOLS),$(eval $(BUILD)/bin/$(t): \
 	$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cmd/$(t)/*.c))))
 
