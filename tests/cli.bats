@@ -101,13 +101,3 @@ Try \"cdc-unwrap --help\" for more information."
 		done
 	done
 }
-
-# The stubs of tools whose issue has not landed: no stub may pretend to work.
-# Remove a tool from this list when it is implemented.
-@test "tools not built yet say so and exit 1" {
-	for t in to-parquet-csv; do
-		run -1 --separate-stderr "$t" </dev/null
-		assert_equal "$stderr" "$t: not implemented"
-		assert_equal "$output" ""
-	done
-}

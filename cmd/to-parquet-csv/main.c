@@ -1,10 +1,515 @@
 /*
- * to-parquet-csv: write a row stream as Parquet or CSV files. Not implemented yet.
+ * to-parquet-csv: write a row stream as Parquet or CSV files.
+ *
+ * Rows (NDJSON objects) go to one file, to CSV on standard output, or to a
+ * directory of Hive partitions (--partition-by) and part files rolled by
+ * rows, bytes or age. Every file is written under a temporary name and made
+ * visible, complete, by a rename (DESIGN.md section 8). The file formats are
+ * fw.h's (schema.c, parquet.c, csv.c); the files, partitions and commits
+ * are lake.c's and hive.c's; this file reads the input and the options.
  */
-#include "stub.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "field.h"
+#include "fw.h"
+#include "jscan.h"
+#include "lake.h"
+#include "lread.h"
+#include "opts.h"
+#include "progress.h"
+
+#define SHORTOPTS	"?Vf:o:p:qv"
+
+enum {
+	OPT_COMPRESSION = OPT_TOOL,
+	OPT_MAX_OPEN,
+	OPT_RG_BYTES,
+	OPT_RG_ROWS,
+	OPT_ROLL_BYTES,
+	OPT_ROLL_INTERVAL,
+	OPT_ROLL_ROWS,
+	OPT_SCHEMA
+};
+
+static const struct option longopts[] = {
+	{ "compression",	required_argument, NULL, OPT_COMPRESSION },
+	{ "format",		required_argument, NULL, 'f' },
+	{ "max-open-files",	required_argument, NULL, OPT_MAX_OPEN },
+	{ "output",		required_argument, NULL, 'o' },
+	{ "partition-by",	required_argument, NULL, 'p' },
+	{ "roll-bytes",		required_argument, NULL, OPT_ROLL_BYTES },
+	{ "roll-interval",	required_argument, NULL, OPT_ROLL_INTERVAL },
+	{ "roll-rows",		required_argument, NULL, OPT_ROLL_ROWS },
+	{ "row-group-bytes",	required_argument, NULL, OPT_RG_BYTES },
+	{ "row-group-rows",	required_argument, NULL, OPT_RG_ROWS },
+	{ "schema",		required_argument, NULL, OPT_SCHEMA },
+	OPTS_COMMON_LONG,
+	{ NULL, 0, NULL, 0 }
+};
+
+static volatile sig_atomic_t stop;
+static struct progress pg;		/* rows, on a terminal */
+static char pg_label[96];		/* files and bytes committed */
+static struct jdoc doc = JDOC_INIT;
+static struct hive hive;
+static struct lake *lake;
+static struct buf key = BUF_INIT, tmp = BUF_INIT;
+static int *found;			/* token of each hive.names[] */
+static size_t s_watermark, s_lsn;	/* their slots */
+static uint64_t watermarks;		/* watermark lines skipped */
+
+static void	usage(FILE *);
+static void	read_input(struct lread *);
+static void	on_idle(void *, int);
+static void	on_commit(void *, const char *, uint64_t, uint64_t);
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"%s writes a row stream as Parquet or CSV: one file, or a lake of\n"
+"Hive partitions and part files, each made visible only once complete.\n"
+"\n"
+"usage: %s -o PATH [-f parquet|csv] [-p LIST] [OPTION]... [FILE ...]\n"
+"\n"
+"Output:\n"
+"  -o, --output=PATH          the file to write (- for CSV on standard\n"
+"                             output); with -p or --roll-*, a directory\n"
+"  -f, --format=parquet|csv   file format (default parquet)\n"
+"  -p, --partition-by=LIST    one directory level per item: a field, or\n"
+"                             date(F) or hour(F) of a time field (UTC)\n"
+"      --schema=SPEC          column types, \"col:type,...\": bool, int64,\n"
+"                             decimal(P,S), double, timestamp, date,\n"
+"                             string, json; other columns are inferred\n"
+"      --compression=CODEC    zstd (default), snappy, gzip or none\n"
+"      --row-group-rows=N     rows per row group (default 1048576)\n"
+"      --row-group-bytes=SIZE buffered bytes per row group (default 128M)\n"
+"\n"
+"Files of a directory:\n"
+"      --roll-rows=N          a new file after N rows\n"
+"      --roll-bytes=SIZE      a new file once one reaches SIZE bytes\n"
+"      --roll-interval=D      a new file D after one was opened, even if\n"
+"                             no row comes (e.g. 30s, 5m, 1h)\n"
+"      --max-open-files=N     files open at once (default 100); the least\n"
+"                             recently written is committed to make room\n"
+"\n"
+OPTS_COMMON_HELP
+"\n"
+"Files are named part-FIRST-LAST after the __lsn of their rows, else\n"
+"part-TIME-SEQ; a file is written as .NAME.tmp, then synced and renamed.\n"
+"SIGINT and SIGTERM commit the open files. Watermark lines are skipped.\n"
+"With no FILE, or when FILE is -, read standard input.\n"
+"Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
+	    diag_progname, diag_progname);
+}
+
+/* Stop reading; the files open are committed. A second SIGINT or SIGTERM
+ * is not caught: it ends the program at once, leaving temporary files. */
+static void
+on_signal(int sig)
+{
+	struct sigaction dfl;
+
+	(void)sig;
+	stop = 1;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
+}
+
+/* CSV on standard output and its reader went away (DESIGN.md section 1):
+ * end quietly. Nothing is left to clean up: no temporary file, and dead
+ * letters are written as they come. */
+static void
+on_sigpipe(int sig)
+{
+	(void)sig;
+	_exit(EXIT_OK);
+}
+
+/* Room for --max-open-files descriptors, inputs and the dead letters. */
+static void
+raise_nofile(size_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
 
 int
 main(int argc, char **argv)
 {
-	stub_main(argc, argv, "write a row stream as Parquet or CSV files");
+	static const char *const formats[] = { "parquet", "csv", NULL };
+	static const char *const codecs[] = { "zstd", "snappy", "gzip", "none",
+	    NULL };
+	struct lake_conf lc;
+	struct lake_stats ls;
+	struct schema declared;
+	struct sigaction sa;
+	struct lread in;
+	struct stat st;
+	const char *path, *partition = NULL, *schema_spec = NULL, *err;
+	char *serr = NULL;
+	size_t i, plen;
+	int c, status = EXIT_OK, have_codec = 0;
+
+	memset(&lc, 0, sizeof(lc));
+	memset(&declared, 0, sizeof(declared));
+	lc.fw.format = FW_PARQUET;
+	lc.fw.codec = FW_ZSTD;
+	lc.fw.rg_rows = 1048576;
+	lc.fw.rg_bytes = (uint64_t)128 << 20;
+	lc.max_open = 100;
+
+	opts_begin(argc, argv, SHORTOPTS, usage);
+	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			lc.fw.format = opts_choice("format", optarg, formats) ==
+			    0 ? FW_PARQUET : FW_CSV;
+			break;
+		case 'o':
+			if (optarg[0] == '\0')
+				diag_usage("invalid value \"\" for option "
+				    "--output: must not be empty");
+			lc.path = optarg;
+			break;
+		case 'p':
+			partition = optarg;
+			break;
+		case OPT_COMPRESSION:
+			lc.fw.codec = (enum fw_codec)opts_choice("compression",
+			    optarg, codecs);
+			have_codec = 1;
+			break;
+		case OPT_MAX_OPEN:
+			lc.max_open = (size_t)opts_int("max-open-files", optarg,
+			    1, 100000);
+			break;
+		case OPT_RG_BYTES:
+			lc.fw.rg_bytes = opts_size("row-group-bytes", optarg,
+			    1024, (size_t)1 << 34);
+			break;
+		case OPT_RG_ROWS:
+			lc.fw.rg_rows = (uint64_t)opts_int("row-group-rows",
+			    optarg, 1, INT64_C(1) << 31);
+			break;
+		case OPT_ROLL_BYTES:
+			lc.roll_bytes = opts_size("roll-bytes", optarg, 1,
+			    (size_t)1 << 50);
+			break;
+		case OPT_ROLL_INTERVAL:
+			lc.roll_us = opts_duration("roll-interval", optarg, 0);
+			if (lc.roll_us < 1000)
+				diag_usage("invalid value \"%s\" for option "
+				    "--roll-interval: must be at least 1ms",
+				    optarg);
+			break;
+		case OPT_ROLL_ROWS:
+			lc.roll_rows = (uint64_t)opts_int("roll-rows", optarg,
+			    1, INT64_MAX);
+			break;
+		case OPT_SCHEMA:
+			schema_spec = optarg;
+			break;
+		default:
+			opts_common(c, argc, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (lc.path == NULL)
+		diag_usage("no output given: use -o PATH");
+	plen = strlen(lc.path);
+	if (strcmp(lc.path, "-") == 0) {
+		if (lc.fw.format != FW_CSV)
+			diag_usage("Parquet cannot be written to standard "
+			    "output: use -o FILE, or --format csv");
+		if (partition != NULL || lc.roll_rows > 0 ||
+		    lc.roll_bytes > 0 || lc.roll_us > 0)
+			diag_usage("-o - writes one CSV stream: --partition-by "
+			    "and --roll-* need a directory");
+		lc.mode = LAKE_STDOUT;
+	} else if (partition != NULL || lc.roll_rows > 0 ||
+	    lc.roll_bytes > 0 || lc.roll_us > 0 || lc.path[plen - 1] == '/' ||
+	    (stat(lc.path, &st) == 0 && S_ISDIR(st.st_mode)))
+		lc.mode = LAKE_DIR;
+	else
+		lc.mode = LAKE_FILE;
+	if (have_codec && lc.fw.format == FW_CSV)
+		diag_usage("--compression is for Parquet: CSV is written "
+		    "uncompressed");
+	if (schema_spec != NULL) {
+		if (schema_parse(&declared, schema_spec, &serr) != 0)
+			diag_usage("invalid value \"%s\" for option --schema: "
+			    "%s", schema_spec, serr);
+		lc.fw.declared = &declared;
+	}
+	if (hive_parse(&hive, partition, &err) != 0)
+		diag_usage("invalid value \"%s\" for option --partition-by: %s",
+		    partition, err);
+	s_watermark = hive_lookup_add(&hive, "__watermark", 11);
+	s_lsn = hive_lookup_add(&hive, "__lsn", 5);
+	found = xcalloc(hive.nnames, sizeof(*found));
+	lc.fw.omit = hive.omit;
+	lc.fw.nomit = hive.nomit;
+	opts_end();
+
+	/* A path "dir/" keeps its slash out of file names. */
+	while (lc.mode == LAKE_DIR && plen > 1 && lc.path[plen - 1] == '/')
+		plen--;
+	lc.path = xstrndup(lc.path, plen);
+	lc.on_commit = on_commit;
+	if (lc.mode == LAKE_DIR)
+		raise_nofile(lc.max_open + 32);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: reads are cut short */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (lc.mode == LAKE_STDOUT) {
+		sa.sa_handler = on_sigpipe;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+
+	lake = lake_open(&lc);
+	progress_init(&pg, "rows");
+	for (i = 0; i < (size_t)(argc > 0 ? argc : 1) && !stop; i++) {
+		path = argc > 0 ? argv[i] : "-";
+		if (lread_open(&in, path, opts.max_line) != 0) {
+			diag_msg("could not open \"%s\": %s", path,
+			    strerror(errno));
+			status = EXIT_DATA;
+			continue;
+		}
+		in.stop = &stop;
+		if (lc.roll_us > 0) {
+			in.idle = on_idle;
+			in.idle_arg = &in;
+		}
+		read_input(&in);
+		if (in.fd < 0)
+			status = EXIT_DATA;
+		lread_close(&in);
+	}
+	progress_done(&pg);
+
+	/* End of input, or SIGINT/SIGTERM: commit every open file. */
+	lake_close(lake, &ls);
+	lake = NULL;
+	if (lc.mode == LAKE_STDOUT)
+		diag_info(1, "%llu rows written to standard output",
+		    (unsigned long long)ls.rows);
+	else
+		diag_info(1, "%llu rows written to %llu file%s (%llu bytes), "
+		    "at most %zu open at once", (unsigned long long)ls.rows,
+		    (unsigned long long)ls.files, ls.files == 1 ? "" : "s",
+		    (unsigned long long)ls.bytes, ls.max_open);
+	if (watermarks > 0)
+		diag_info(1, "%llu watermark lines skipped",
+		    (unsigned long long)watermarks);
+	onerr_summary(&opts.onerr);
+
+	hive_free(&hive);
+	schema_free(&declared);
+	free(serr);
+	free(found);
+	free((char *)lc.path);
+	buf_free(&key);
+	buf_free(&tmp);
+	jscan_free(&doc);
+	diag_exit(status);
+}
+
+/* ---------------------------------------------------------------------
+ * Input
+ */
+
+struct line {
+	struct lread	*in;
+	const char	*text;
+	size_t		 len;
+};
+
+static void
+bad(const struct line *l, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+/* A bad line. When it ends the program (--on-error fail), the open files
+ * are discarded first: only complete files stay, and a rerun of the fixed
+ * input writes them again under the same names. */
+static void
+bad(const struct line *l, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (opts.onerr.mode == ONERR_FAIL)
+		lake_abort(lake);
+	onerr_line(&opts.onerr, l->in->name, l->in->lineno, l->text, l->len,
+	    "%s", msg);
+}
+
+/* __lsn as an integer from 0 to 2^64 - 1, or not valid. */
+static void
+read_lsn(int t, struct lake_lsn *lsn)
+{
+	const char *p;
+	size_t n, i;
+	uint64_t v = 0;
+
+	lsn->valid = 0;
+	if (jscan_type(&doc, t) != J_NUMBER || !(doc.tok[t].flags & JT_INT) ||
+	    (doc.tok[t].flags & JT_NEG))
+		return;
+	p = jscan_raw(&doc, t, &n);
+	for (i = 0; i < n; i++) {
+		if (v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
+			return;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	lsn->v = v;
+	lsn->valid = 1;
+}
+
+/* Whether every member of the row is a partition column, which the files
+ * leave out: such a row would make a file without columns, which readers
+ * refuse. */
+static int
+only_partition_columns(void)
+{
+	size_t i, members = 0, omitted = 0;
+	int k;
+
+	if (hive.nomit == 0)
+		return 0;
+	for (k = jscan_child(&doc, 0); k >= 0; k = jscan_after(&doc, 0, k + 1))
+		members++;
+	for (i = 0; i < hive.n; i++)
+		if (hive.k[i].kind == HIVE_FIELD && found[hive.slot[i]] >= 0)
+			omitted++;
+	return members <= omitted;
+}
+
+static void
+process_line(const struct line *l)
+{
+	struct lake_lsn lsn;
+	const char *why;
+	char hwhy[512];
+
+	if (jscan_parse(&doc, l->text, l->len) != 0) {
+		bad(l, "invalid JSON: %s at column %zu", doc.err,
+		    doc.err_off + 1);
+		return;
+	}
+	if (jscan_type(&doc, 0) != J_OBJECT) {
+		bad(l, "not a JSON object: %s", field_shown(&doc, 0));
+		return;
+	}
+	jscan_members(&doc, 0, hive.names, hive.nnames, found);
+	if (found[s_watermark] >= 0) {
+		watermarks++;
+		return;
+	}
+	if (hive_path(&hive, &doc, found, &key, &tmp, hwhy,
+	    sizeof(hwhy)) != 0) {
+		bad(l, "%s", hwhy);
+		return;
+	}
+	if (only_partition_columns()) {
+		bad(l, "no field left to write: every member is a partition "
+		    "column, which the files leave to the paths");
+		return;
+	}
+	read_lsn(found[s_lsn], &lsn);
+	if (lake_row(lake, key.data != NULL ? key.data : "", key.len, &doc,
+	    &lsn, l->in->name, l->in->lineno, &why) != LAKE_OK) {
+		bad(l, "%s", why);
+		return;
+	}
+	progress_tick(&pg, 1);
+}
+
+static void
+read_input(struct lread *in)
+{
+	struct line l;
+	int rc, tick = in->idle != NULL;
+
+	l.in = in;
+	while (!stop && (rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
+		if (rc == LREAD_STOP)
+			break;
+		if (rc == LREAD_ERROR) {
+			diag_msg("could not read \"%s\": %s", in->name,
+			    strerror(errno));
+			lread_close(in);
+			return;
+		}
+		if (rc == LREAD_TOOLONG) {
+			if (opts.onerr.mode == ONERR_FAIL)
+				lake_abort(lake);
+			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
+			    "line longer than --max-line (%zu bytes)",
+			    opts.max_line);
+			continue;
+		}
+		process_line(&l);
+		if (tick)
+			lake_tick(lake);
+	}
+}
+
+/* Input has no data ready: commit the files whose --roll-interval is over,
+ * and wait no longer than until the next is due (at most a second, so a
+ * signal that came just before the wait is seen soon). */
+static void
+on_idle(void *arg, int timed_out)
+{
+	struct lread *in = arg;
+	int64_t ms;
+
+	(void)timed_out;
+	ms = lake_tick(lake);
+	in->idle_ms = ms < 0 || ms > 1000 ? 1000 : ms < 1 ? 1 : (int)ms;
+}
+
+static void
+on_commit(void *arg, const char *path, uint64_t rows, uint64_t bytes)
+{
+	const struct lake_stats *s;
+
+	(void)arg;
+	if (diag_verbosity >= 1 && pg.drawn)
+		progress_done(&pg);	/* erase the progress line first */
+	diag_info(1, "committed %s (%llu row%s, %llu bytes)", path,
+	    (unsigned long long)rows, rows == 1 ? "" : "s",
+	    (unsigned long long)bytes);
+	if (!pg.on || lake == NULL)
+		return;
+	s = lake_stats(lake);
+	snprintf(pg_label, sizeof(pg_label), "%llu file%s committed, %.1f MiB",
+	    (unsigned long long)s->files, s->files == 1 ? "" : "s",
+	    (double)s->bytes / (1 << 20));
+	pg.label = pg_label;
 }

@@ -1,0 +1,224 @@
+/*
+ * csv.c: the CSV writer of to-parquet-csv (RFC 4180).
+ *
+ * A header row, then one line per row ending in LF. A field is quoted when
+ * it contains a comma, a double quote, CR or LF, starts or ends with a
+ * space or tab, or is the empty string (an unquoted empty field is null, as
+ * PostgreSQL's COPY ... CSV reads it); a double quote inside is doubled.
+ * Strings are written unescaped, numbers as written, booleans as true and
+ * false, objects and arrays as their JSON text. The columns are the first
+ * row group's members in order of first appearance (after the --schema and
+ * start columns), so that group is buffered, already encoded, until the
+ * header is known; later rows are written as they come, and one with a
+ * new member is FW_MISFIT.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "fwi.h"
+
+struct csvw {
+	struct buf	 rows;		/* the first row group, encoded */
+	size_t		*rend;		/* end of each row in rows */
+	size_t		*rnf;		/* fields in each row */
+	size_t		 nrows;
+	size_t		 rcap;
+	struct buf	 line;
+	struct buf	 tmp;
+};
+
+static void	csv_field(struct buf *, const char *, size_t);
+static void	csv_value(struct fw *, struct buf *, const struct jdoc *, int);
+static int	csv_start(struct fw *);
+
+void
+csv_open(struct fw *w)
+{
+	w->csv = xcalloc(1, sizeof(*w->csv));
+}
+
+void
+csv_free(struct fw *w)
+{
+	struct csvw *c = w->csv;
+
+	if (c == NULL)
+		return;
+	buf_free(&c->rows);
+	buf_free(&c->line);
+	buf_free(&c->tmp);
+	free(c->rend);
+	free(c->rnf);
+	free(c);
+	w->csv = NULL;
+}
+
+/* s[0..n) as one field, quoted when it has to be. */
+static void
+csv_field(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int quote = n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+	    s[n - 1] == '\t';
+
+	for (i = 0; i < n && !quote; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			quote = 1;
+	if (!quote) {
+		buf_append(b, s, n);
+		return;
+	}
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+csv_value(struct fw *w, struct buf *b, const struct jdoc *d, int t)
+{
+	const char *s;
+	size_t n;
+
+	switch (jscan_type(d, t)) {
+	case J_NONE:
+	case J_NULL:
+		return;
+	case J_STRING:
+		jscan_str(d, t, &w->csv->tmp, &s, &n);
+		csv_field(b, s, n);
+		return;
+	case J_NUMBER:
+	case J_TRUE:
+	case J_FALSE:
+		s = jscan_raw(d, t, &n);
+		buf_append(b, s, n);
+		return;
+	case J_OBJECT:
+	case J_ARRAY:
+		s = jscan_raw(d, t, &n);
+		csv_field(b, s, n);
+		return;
+	}
+}
+
+/* The header and the buffered first row group; the columns are final.
+ * Rows as long as the header go out in runs; a row buffered before the
+ * last columns appeared gets its empty fields added. */
+static int
+csv_start(struct fw *w)
+{
+	struct csvw *c = w->csv;
+	struct buf *l = &c->line;
+	size_t i, k, st, run = 0;
+
+	w->fixed = 1;
+	if (w->map.n == 0)
+		c->nrows = c->rows.len = 0;	/* nothing to write: no column */
+	else {
+		buf_reset(l);
+		for (i = 0; i < w->map.n; i++) {
+			if (i > 0)
+				buf_putc(l, ',');
+			csv_field(l, w->map.col[i].c.name,
+			    w->map.col[i].c.nlen);
+		}
+		buf_putc(l, '\n');
+		if (out_write(&w->out, l->data, l->len) != 0)
+			return -1;
+	}
+	for (i = 0; i < c->nrows; i++) {
+		if (c->rnf[i] == w->map.n)
+			continue;
+		st = i > 0 ? c->rend[i - 1] : 0;
+		buf_reset(l);
+		for (k = c->rnf[i]; k < w->map.n; k++)
+			buf_putc(l, ',');
+		buf_putc(l, '\n');
+		if (out_write(&w->out, c->rows.data + run, st - run) != 0 ||
+		    out_write(&w->out, c->rows.data + st,
+		    c->rend[i] - st - 1) != 0 ||
+		    out_write(&w->out, l->data, l->len) != 0)
+			return -1;
+		run = c->rend[i];
+	}
+	if (c->rows.len > run && out_write(&w->out, c->rows.data + run,
+	    c->rows.len - run) != 0)
+		return -1;
+	buf_free(&c->rows);
+	free(c->rend);
+	free(c->rnf);
+	c->rend = c->rnf = NULL;
+	c->nrows = c->rcap = 0;
+	w->rg_rows = 0;
+	w->rg_bytes = 0;
+	return 0;
+}
+
+int
+csv_row(struct fw *w, const struct jdoc *d, const char **why)
+{
+	struct csvw *c = w->csv;
+	struct rowmap *m = &w->map;
+	struct buf *l;
+	size_t i;
+
+	rowmap_gather(m, d);
+	fw_vals_room(w);
+	if (rowmap_check_declared(m, d, w->vals, why) != FW_OK)
+		return FW_BAD;
+	if (w->fixed) {
+		for (i = 0; i < m->nnw; i++)
+			if (d->tok[m->nw[i].val].type != J_NULL)
+				return FW_MISFIT;
+		l = &c->line;
+		buf_reset(l);
+	} else {
+		for (i = 0; i < m->nnw; i++) {
+			size_t ci = rowmap_add(m, m->nbuf.data + m->nw[i].off,
+			    m->nw[i].len);
+
+			m->tok[ci] = m->nw[i].val;
+		}
+		fw_vals_room(w);
+		l = &c->rows;
+	}
+	for (i = 0; i < m->n; i++) {
+		if (i > 0)
+			buf_putc(l, ',');
+		csv_value(w, l, d, m->tok[i]);
+	}
+	w->rows++;
+	buf_putc(l, '\n');
+	if (w->fixed) {
+		if (m->n > 0 && out_write(&w->out, l->data, l->len) != 0)
+			fw_die(w);
+		return FW_OK;
+	}
+	if (c->nrows == c->rcap) {
+		c->rcap = c->rcap ? 2 * c->rcap : 1024;
+		c->rend = xrealloc(c->rend, c->rcap * sizeof(*c->rend));
+		c->rnf = xrealloc(c->rnf, c->rcap * sizeof(*c->rnf));
+	}
+	c->rend[c->nrows] = c->rows.len;
+	c->rnf[c->nrows] = m->n;
+	c->nrows++;
+	w->rg_rows++;
+	w->rg_bytes = c->rows.len;
+	if (w->rg_rows >= w->conf.rg_rows || w->rg_bytes >= w->conf.rg_bytes)
+		if (csv_start(w) != 0)
+			fw_die(w);
+	return FW_OK;
+}
+
+int
+csv_finish(struct fw *w)
+{
+	if (!w->fixed && csv_start(w) != 0)
+		return -1;
+	return out_flush(&w->out);
+}

@@ -1,0 +1,316 @@
+/*
+ * hive.c: --partition-by, the Hive directory of each row.
+ *
+ * A key is a top-level field, written "f=<value>", or a time field cut to
+ * its UTC day or hour, "date=2026-11-22" and "hour=2026-11-22T10" (the hour
+ * carries its date so that an hour partition alone never mixes days).
+ * Values are escaped as Hive and DuckDB escape them, so that a value can
+ * neither leave the output directory nor be taken for another: "/" is
+ * "%2F", ".." is "%2E%2E", "=" is "%3D" and "%" itself "%25". Null, a
+ * missing field and the empty string are __HIVE_DEFAULT_PARTITION__, which
+ * readers take as NULL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "field.h"
+#include "lake.h"
+#include "tstamp.h"
+
+#define HIVE_DEFAULT	"__HIVE_DEFAULT_PARTITION__"
+
+/* Bytes Hive's FileUtils.escapePathName escapes, besides controls and DEL. */
+static const char hive_special[] = "\"#%'*/:=?\\^{[]";
+
+static int
+needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f ||
+	    (c != '\0' && strchr(hive_special, c) != NULL);
+}
+
+void
+hive_escape(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+	size_t i;
+
+	if (s == NULL || n == 0) {
+		buf_puts(out, HIVE_DEFAULT);
+		return;
+	}
+	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.')) {
+		buf_puts(out, n == 1 ? "%2E" : "%2E%2E");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (needs_escape(c)) {
+			buf_putc(out, '%');
+			buf_putc(out, hex[c >> 4]);
+			buf_putc(out, hex[c & 15]);
+		} else
+			buf_putc(out, (char)c);
+	}
+}
+
+/* The field inside "date(F)" or "hour(F)" (escapes kept), or NULL. */
+static const char *
+time_key(const char *item, const char *fn, size_t *len)
+{
+	size_t fl = strlen(fn), n = strlen(item);
+
+	if (n < fl + 2 || strncmp(item, fn, fl) != 0 || item[fl] != '(' ||
+	    item[n - 1] != ')')
+		return NULL;
+	*len = n - fl - 2;
+	return item + fl + 1;
+}
+
+/* The next item of a comma-separated list, escapes kept; NULL at the end. */
+static char *
+next_item(const char **pos)
+{
+	const char *s = *pos, *p = s;
+	char *item;
+
+	if (s == NULL)
+		return NULL;
+	while (*p != '\0' && *p != ',') {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		p++;
+	}
+	item = xstrndup(s, (size_t)(p - s));
+	*pos = *p == ',' ? p + 1 : NULL;
+	return item;
+}
+
+size_t
+hive_lookup_add(struct hive *h, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < h->nnames; i++)
+		if (h->names[i].len == len &&
+		    memcmp(h->names[i].name, name, len) == 0)
+			return i;
+	h->names = xrealloc(h->names, (h->nnames + 1) * sizeof(*h->names));
+	h->names[h->nnames].name = name;
+	h->names[h->nnames].len = len;
+	return h->nnames++;
+}
+
+int
+hive_parse(struct hive *h, const char *spec, const char **err)
+{
+	static char msg[512];
+	const char *pos = spec, *inner;
+	struct hive_key *k;
+	struct field f;
+	struct buf seg = BUF_INIT;
+	char *item, *fs;
+	size_t n, i, j;
+
+	memset(h, 0, sizeof(*h));
+	if (spec == NULL || spec[0] == '\0')
+		return 0;
+	while ((item = next_item(&pos)) != NULL) {
+		h->k = xrealloc(h->k, (h->n + 1) * sizeof(*h->k));
+		k = &h->k[h->n];
+		memset(k, 0, sizeof(*k));
+		if ((inner = time_key(item, "date", &n)) != NULL)
+			k->kind = HIVE_DATE;
+		else if ((inner = time_key(item, "hour", &n)) != NULL)
+			k->kind = HIVE_HOUR;
+		else {
+			inner = item;
+			n = strlen(item);
+		}
+		fs = xstrndup(inner, n);
+		if (field_parse(&f, fs) != 0) {
+			snprintf(msg, sizeof(msg), "empty field name in \"%s\"",
+			    item);
+			goto bad;
+		}
+		if (f.nseg != 1) {
+			snprintf(msg, sizeof(msg), "\"%s\" is a path: partitions "
+			    "are top-level fields (write a dot in a name as "
+			    "\"\\.\")", fs);
+			field_free(&f);
+			goto bad;
+		}
+		k->field = xstrndup(f.seg[0].name, f.seg[0].len);
+		k->flen = f.seg[0].len;
+		field_free(&f);
+		free(fs);
+		fs = NULL;
+		buf_reset(&seg);
+		if (k->kind == HIVE_DATE)
+			buf_puts(&seg, "date");
+		else if (k->kind == HIVE_HOUR)
+			buf_puts(&seg, "hour");
+		else
+			hive_escape(&seg, k->field, k->flen);
+		buf_putc(&seg, '=');
+		k->seg = xstrndup(seg.data, seg.len);
+		k->seglen = seg.len;
+		h->n++;
+		for (j = 0; j + 1 < h->n; j++)
+			if (strcmp(h->k[j].seg, k->seg) == 0) {
+				snprintf(msg, sizeof(msg), "\"%s\" makes a "
+				    "second \"%.*s\" directory level", item,
+				    (int)k->seglen - 1, k->seg);
+				goto bad;
+			}
+		free(item);
+	}
+	buf_free(&seg);
+	/* Lookups: the distinct fields, then room for the caller's. */
+	h->slot = xcalloc(h->n, sizeof(*h->slot));
+	for (i = 0; i < h->n; i++)
+		h->slot[i] = (int)hive_lookup_add(h, h->k[i].field,
+		    h->k[i].flen);
+	for (i = 0; i < h->n; i++)
+		if (h->k[i].kind == HIVE_FIELD) {
+			h->omit = xrealloc(h->omit,
+			    (h->nomit + 1) * sizeof(*h->omit));
+			h->omit[h->nomit++] = h->k[i].field;
+		}
+	return 0;
+bad:
+	free(fs);
+	free(item);
+	buf_free(&seg);
+	*err = msg;
+	return -1;
+}
+
+void
+hive_free(struct hive *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->k[i].field);
+		free(h->k[i].seg);
+	}
+	free(h->k);
+	free(h->names);
+	free(h->slot);
+	free(h->omit);
+	memset(h, 0, sizeof(*h));
+}
+
+/* The UTC day, "2026-11-22", or hour, "2026-11-22T10", of time us (years
+ * 0001-9999, as field_time gives) into out. Kept for the next rows of that
+ * day or hour. */
+static void
+time_seg(struct hive_key *k, int64_t us, struct buf *out)
+{
+	const int64_t day = INT64_C(86400000000);
+	int64_t days, rem, z, era, doe, yoe, y, doy, mp, m, d, h;
+	char *t = k->text;
+
+	if (k->hi == 0 || us < k->lo || us >= k->hi) {
+		days = us / day;
+		rem = us % day;
+		if (rem < 0) {
+			rem += day;
+			days--;
+		}
+		/* H. Hinnant's civil_from_days. */
+		z = days + 719468;
+		era = (z >= 0 ? z : z - 146096) / 146097;
+		doe = z - era * 146097;
+		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		y = yoe + era * 400;
+		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		mp = (5 * doy + 2) / 153;
+		d = doy - (153 * mp + 2) / 5 + 1;
+		m = mp < 10 ? mp + 3 : mp - 9;
+		y += m <= 2;
+		h = rem / INT64_C(3600000000);
+		t[0] = (char)('0' + y / 1000 % 10);
+		t[1] = (char)('0' + y / 100 % 10);
+		t[2] = (char)('0' + y / 10 % 10);
+		t[3] = (char)('0' + y % 10);
+		t[4] = '-';
+		t[5] = (char)('0' + m / 10);
+		t[6] = (char)('0' + m % 10);
+		t[7] = '-';
+		t[8] = (char)('0' + d / 10);
+		t[9] = (char)('0' + d % 10);
+		if (k->kind == HIVE_DATE) {
+			t[10] = '\0';
+			k->lo = us - rem;
+			k->hi = k->lo + day;
+		} else {
+			t[10] = 'T';
+			t[11] = (char)('0' + h / 10);
+			t[12] = (char)('0' + h % 10);
+			t[13] = '\0';
+			k->lo = us - rem % INT64_C(3600000000);
+			k->hi = k->lo + INT64_C(3600000000);
+		}
+	}
+	buf_puts(out, t);
+}
+
+int
+hive_path(struct hive *h, const struct jdoc *d, const int *found,
+    struct buf *out, struct buf *tmp, char *why, size_t whysize)
+{
+	struct hive_key *k;
+	const char *p;
+	size_t i, n, start;
+	int64_t us;
+	int t;
+
+	buf_reset(out);
+	for (i = 0; i < h->n; i++) {
+		k = &h->k[i];
+		t = found[h->slot[i]];
+		if (i > 0)
+			buf_putc(out, '/');
+		start = out->len;
+		buf_append(out, k->seg, k->seglen);
+		switch (jscan_type(d, t)) {
+		case J_NONE:
+		case J_NULL:
+			hive_escape(out, NULL, 0);
+			continue;
+		default:
+			break;
+		}
+		if (k->kind != HIVE_FIELD) {
+			if (field_time(d, t, TS_MS, tmp, &us) != 0) {
+				snprintf(why, whysize, "field \"%s\": not a "
+				    "timestamp: %s", k->field,
+				    field_shown(d, t));
+				return -1;
+			}
+			time_seg(k, us, out);
+			continue;
+		}
+		if (jscan_type(d, t) == J_STRING) {
+			jscan_str(d, t, tmp, &p, &n);
+			hive_escape(out, p, n);
+		} else {
+			p = jscan_raw(d, t, &n);
+			hive_escape(out, p, n);
+		}
+		if (out->len - start > HIVE_SEG_MAX) {
+			snprintf(why, whysize, "field \"%s\": value too long "
+			    "for a partition directory (%zu bytes escaped, at "
+			    "most %d): %s", k->field, out->len - start -
+			    k->seglen, HIVE_SEG_MAX - (int)k->seglen,
+			    field_shown(d, t));
+			return -1;
+		}
+	}
+	return 0;
+}
