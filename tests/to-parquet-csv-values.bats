@@ -323,6 +323,14 @@ late string'
 	for codec in zstd snappy gzip none; do
 		diff -u "$T/want" "$T/$codec.rows"
 	done
+	# tiny pages too: a row group of one row, every codec
+	printf '%s\n' '{"a":1,"s":"x"}' '{"a":null,"s":"yy"}' >"$T/in.ndjson"
+	for codec in zstd snappy gzip none; do
+		write "$T/tiny-$codec.parquet" --compression "$codec" --row-group-rows 1
+		rows "$T/tiny-$codec.parquet"
+		assert_output '{"a":1,"s":"x"}
+{"a":null,"s":"yy"}'
+	done
 	# with the default: zstd
 	write "$T/default.parquet"
 	sql "SELECT DISTINCT compression FROM parquet_metadata('$T/default.parquet')"
