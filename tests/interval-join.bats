@@ -97,6 +97,23 @@ $C3,\"click\":null,\"r.user_id\":null,\"src\":null,\"click_ts\":null}"
 	assert_output '{"__kind":"+U","k":1,"t":0,"right_k":1,"right_t":0,"x":1}'
 }
 
+@test "a left update's -U and +U both go through, in interval and temporal joins" {
+	printf '%s\n' '{"__kind":"+I","k":1,"t":0,"q":1}' \
+	    '{"__kind":"-U","k":1,"t":0,"q":1}' \
+	    '{"__kind":"+U","k":1,"t":0,"q":2}' >"$T/l"
+	printf '%s\n' '{"__kind":"+I","k":1,"t":0,"x":1}' >"$T/r"
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=0,0
+	assert_output '{"__kind":"+I","k":1,"t":0,"q":1,"right_k":1,"right_t":0,"x":1}
+{"__kind":"-U","k":1,"t":0,"q":1,"right_k":1,"right_t":0,"x":1}
+{"__kind":"+U","k":1,"t":0,"q":2,"right_k":1,"right_t":0,"x":1}'
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --temporal
+	assert_output '{"__kind":"+I","k":1,"t":0,"q":1,"right_k":1,"right_t":0,"x":1}
+{"__kind":"-U","k":1,"t":0,"q":1,"right_k":1,"right_t":0,"x":1}
+{"__kind":"+U","k":1,"t":0,"q":2,"right_k":1,"right_t":0,"x":1}'
+}
+
 @test "watermarks: rows below the combined watermark are late; --watermarks forwards it" {
 	printf '%s\n' '{"k":1,"t":"2026-11-22T10:00:00Z"}' '{"__watermark":"2026-11-22T10:10:00Z"}' \
 		'{"k":2,"t":"2026-11-22T10:05:00Z"}' '{"k":3,"t":"2026-11-22T10:20:00Z"}' >"$T/l"

@@ -643,7 +643,8 @@ process_line(int s, const char *line, size_t len)
 			return;
 		}
 		ji.retract = k[0] == '-' && k[1] == 'D';
-		ji.skip = k[0] == '-' && k[1] == 'U';
+		/* a left -U is the retraction half of an update: carried */
+		ji.skip = s == RIGHT && k[0] == '-' && k[1] == 'U';
 	}
 	t = field_tok(s, time_slot[s], &conf.time[s]);
 	if (t < 0) {
