@@ -52,7 +52,8 @@ CREATE TABLE products (
 	updated_at     timestamptz NOT NULL  -- version time (temporal joins)
 );
 
--- One row per order.  status: placed, paid, shipped, delivered, cancelled.
+-- One row per order.  status: placed, shipped, delivered, then rewarded once
+-- scripts/shop/cron/reward-points has credited its points.
 CREATE TABLE orders (
 	order_id bigserial PRIMARY KEY,
 	user_id  integer NOT NULL REFERENCES users,
