@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# make demo's script, scripts/demo: a short run (DEMO_SECONDS=10) produces
+# every analysis and a lake DuckDB reads back; Ctrl-C in the middle stops
+# every process it started and removes its cluster.
+
+load helpers/common
+
+setup() {
+	OUT=$BATS_TEST_TMPDIR/out
+}
+
+# demo_leftovers: processes or clusters of a demo still around.
+demo_leftovers() {
+	pgrep -a -f 'cdc-demo-pg\.|pgcdc-tail -S demo ' || true
+	ls -d /tmp/cdc-demo-pg.* /tmp/cdc-demo.* 2>/dev/null || true
+}
+
+@test "demo: a 10 s run fills every analysis and a lake DuckDB reads" {
+	[ -z "$(demo_leftovers)" ] || skip "another demo is running"
+	run -0 env DEMO_SECONDS=10 DEMO_OUT="$OUT" "$REPO_ROOT/scripts/demo" --no-view
+	for a in sales-per-product active-users top-products top-users \
+	    fraud-alerts revenue-windows product-performance attribution \
+	    attribution-report; do
+		[ -s "$OUT/results/$a.ndjson" ] ||
+		    { echo "no output from $a" >&2; false; }
+		# every line is a JSON object
+		jq -e 'type == "object"' "$OUT/results/$a.ndjson" >/dev/null
+	done
+	# both fraud rules fire on the traffic's bursts and large orders
+	run -0 jq -rs 'map(.alert) | unique | join(" ")' \
+	    "$OUT/results/fraud-alerts.ndjson"
+	[[ $output == *large_order* && $output == *too_many_orders* ]]
+	# the lake: every table, read back through DuckDB's hive partitioning
+	run -0 "$REPO_ROOT/scripts/duckdb-query" "SELECT DISTINCT \"table\" AS t
+	    FROM read_parquet('$OUT/lake/*/*/*.parquet', hive_partitioning = true,
+	        union_by_name = true) ORDER BY t"
+	assert_output "$(printf '{"t":"%s"}\n' carts categories checkouts \
+	    clicks order_items orders payments products sales shipments users \
+	    wishlists)"
+	[ -z "$(demo_leftovers)" ]
+}
+
+@test "demo: Ctrl-C stops every stage and removes the cluster" {
+	[ -z "$(demo_leftovers)" ] || skip "another demo is running"
+	# a process group of its own, as a terminal's foreground job
+	setsid env DEMO_SECONDS=60 DEMO_OUT="$OUT" "$REPO_ROOT/scripts/demo" \
+	    --no-view >"$BATS_TEST_TMPDIR/log" 2>&1 &
+	pid=$!
+	# wait until traffic runs (the pipeline is up)
+	for _ in $(seq 1 150); do
+		grep -q 'shop traffic' "$BATS_TEST_TMPDIR/log" && break
+		sleep 0.2
+	done
+	sleep 3
+	kill -INT -- -"$pid"
+	run wait "$pid"
+	[ "$status" -eq 130 ]
+	grep -q 'interrupted' "$BATS_TEST_TMPDIR/log"
+	sleep 0.5
+	run demo_leftovers
+	assert_output ''
+}
+
+@test "demo: usage errors exit 2" {
+	run -2 "$REPO_ROOT/scripts/demo" --seconds abc
+	assert_output - <<'EOF'
+demo: --seconds (DEMO_SECONDS): not a positive integer: "abc"
+Try "demo --help" for more information.
+EOF
+	run -2 "$REPO_ROOT/scripts/demo" --bogus
+	assert_line -n 0 'demo: unknown option "--bogus"'
+	run -0 "$REPO_ROOT/scripts/demo" --help
+	assert_line -n 0 --partial 'demo runs the shop pipeline'
+}
