@@ -31,14 +31,6 @@ setup() {
 	MODES=("first left" "first inner" "last left" "last inner" "all left" "all inner")
 }
 
-# psql_f FILE: run an SQL file on the sandbox, stopping at the first error.
-psql_f() {
-	(
-		eval "$(<"$CDC_PG_DIR/env")"
-		exec "$CDC_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -f "$1" >/dev/null
-	)
-}
-
 # gen ARGS...: clicks and checkouts in $W/clicks.ndjson and
 # $W/checkouts.ndjson (join-oracle.py gen ARGS), loaded into $ck and $co.
 gen() {

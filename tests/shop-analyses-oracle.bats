@@ -40,13 +40,6 @@ setup() {
 	out=out_$BATS_TEST_NUMBER
 }
 
-# psql_f FILE: run an SQL file on the sandbox, stopping at the first error.
-psql_f() {
-	(
-		eval "$(<"$CDC_PG_DIR/env")"
-		exec "$CDC_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -f "$1" >/dev/null
-	)
-}
 export -f psql_f
 
 # analysis NAME [OPTION...]: the analysis over the test's stream, with

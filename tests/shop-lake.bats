@@ -38,14 +38,6 @@ setup() {
 	QUERY=$REPO_ROOT/scripts/duckdb-query
 }
 
-# psql_f FILE: run an SQL file on the sandbox, stopping at the first error.
-psql_f() {
-	(
-		eval "$(<"$CDC_PG_DIR/env")"
-		exec "$CDC_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -f "$1" >/dev/null
-	)
-}
-
 # duck SQL: DuckDB's rows over the test's lake ($D/lake).
 duck() {
 	"$QUERY" "SET VARIABLE lake = '$D/lake'; $1"

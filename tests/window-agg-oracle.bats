@@ -33,14 +33,6 @@ teardown() {
 	fi
 }
 
-# psql_f FILE: run an SQL file on the sandbox, stopping at the first error.
-psql_f() {
-	(
-		eval "$(<"$CDC_PG_DIR/env")"
-		exec "$CDC_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -f "$1" >/dev/null
-	)
-}
-
 # gen ARGS...: a changelog in $W/log.ndjson (window-oracle.py gen ARGS)
 # and its final rows in table $tbl.
 gen() {

@@ -135,6 +135,15 @@ psql_q() {
 	)
 }
 
+# psql_f FILE: run an SQL file on the sandbox, stopping at the first error;
+# its output is discarded.
+psql_f() {
+	(
+		eval "$(<"$CDC_PG_DIR/env")"
+		exec "$CDC_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -f "$1" >/dev/null
+	)
+}
+
 # pg_env: export the sandbox's PGHOST PGPORT PGUSER PGDATABASE again, for a
 # test whose other helpers cleared or changed them.  A no-op before
 # pg_setup_file ran for this bats file.
@@ -149,7 +158,7 @@ pg_env() {
 
 # Tests run in child processes of the setup_file shell: export the API.
 export -f _pg_root _pg_state _pg_log_tail pg_setup_file pg_teardown_file \
-    pg_unique_name psql_q pg_env
+    pg_unique_name psql_q psql_f pg_env
 
 # Loaded at top level in a test process: undo common.bash's PG* reset.
 pg_env
