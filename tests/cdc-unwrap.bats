@@ -201,7 +201,7 @@ cdc-unwrap: warning: skipped 3 bad lines"
 	big=$BATS_TEST_TMPDIR/big
 	cp "$FIXTURES/events.ndjson" "$big"
 	for _ in $(seq 1 12); do cat "$big" "$big" >"$big.2" && mv "$big.2" "$big"; done
-	run bash -c 'cdc-unwrap "$1" 2>"$2" | head -n 1; echo "status ${PIPESTATUS[0]}"' _ "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/err"
+	run bash -c 'cdc-unwrap "$1" 2>"$2" | head -n 1; echo "status ${PIPESTATUS[0]}"' _ "$big" "$BATS_TEST_TMPDIR/err"
 	assert_output '{"id":1,"name":"Ann","tier":"basic"}
 status 0'
 	run -0 cat "$BATS_TEST_TMPDIR/err"
