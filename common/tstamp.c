@@ -20,9 +20,10 @@
 /* Days from 0001-01-01 to 1970-01-01, and from 1970-01-01 to 10000-01-01. */
 #define TS_EPOCH_DAYS	INT64_C(719162)
 #define TS_END_DAYS	INT64_C(2932897)
-/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z. */
-#define TS_MIN_US	(-TS_EPOCH_DAYS * US_PER_DAY)
-#define TS_MAX_US	(TS_END_DAYS * US_PER_DAY - 1)
+#define TS_MIN_US	(-TS_EPOCH_DAYS * US_PER_DAY)	/* = TS_MIN */
+#define TS_MAX_US	(TS_END_DAYS * US_PER_DAY - 1)	/* = TS_MAX */
+_Static_assert(TS_MIN_US == TS_MIN && TS_MAX_US == TS_MAX,
+    "tstamp.h's limits follow the day counts");
 /* Days in 400, 100, 4 and 1 Gregorian years. */
 #define DAYS_400Y	INT64_C(146097)
 #define DAYS_100Y	INT64_C(36524)

@@ -18,6 +18,11 @@
 #define TS_STRLEN	32
 #define DUR_STRLEN	48
 
+/* The first and last times parsed and written: 0001-01-01T00:00:00Z and
+ * 9999-12-31T23:59:59.999999Z. */
+#define TS_MIN		(INT64_C(-719162) * 86400 * 1000000)
+#define TS_MAX		(INT64_C(2932897) * 86400 * 1000000 - 1)
+
 enum ts_unit { TS_S, TS_MS, TS_US, TS_NS };
 
 /*

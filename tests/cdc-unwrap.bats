@@ -28,6 +28,40 @@ unwrap_case() {
 	assert_line --index 8 '{"hello":"world","op":5}'
 }
 
+@test "--watermark-delay moves in-band watermarks back, rows untouched" {
+	run -0 cdc-unwrap --watermark-delay=1m30s "$FIXTURES/events.ndjson"
+	assert_line --index 7 '{"__watermark":"2026-11-22T09:58:36.000Z"}'
+	assert_line --index 8 '{"hello":"world","op":5}'
+	cdc-unwrap "$FIXTURES/events.ndjson" >"$BATS_TEST_TMPDIR/plain"
+	run -0 diff <(sed 7q "$BATS_TEST_TMPDIR/plain") <(sed 7q <<<"$output")
+	# numbers are milliseconds; microseconds survive; the floor is year 1
+	run -0 cdc-unwrap --watermark-delay=250ms <<'EOF2'
+{"__watermark":1763805601250}
+{"__watermark":"2026-11-22 10:00:01.000123+01"}
+{"__watermark":"0001-01-01T00:00:00.100Z"}
+EOF2
+	assert_output '{"__watermark":"2025-11-22T10:00:01.000Z"}
+{"__watermark":"2026-11-22T09:00:00.750123Z"}
+{"__watermark":"0001-01-01T00:00:00.000Z"}'
+	# a row 4 s behind pgcdc-tail's commit-time watermark: late for the
+	# window without the delay, counted with it
+	ev='{"before":null,"after":{"ts":"2026-11-22T10:00:58Z","v":1},"source":{},"op":"c"}'
+	in=$'{"__watermark":"2026-11-22T10:01:02Z"}\n'"$ev"
+	wa=(window-agg --time ts --tumble 1m --agg 'count as n' -q)
+	run -0 bash -c 'cdc-unwrap <<<"$1" | "${@:2}"' _ "$in" "${wa[@]}"
+	assert_output ''
+	run -0 bash -c 'cdc-unwrap --watermark-delay 5s <<<"$1" | "${@:2}"' _ "$in" "${wa[@]}"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","n":1}'
+	# a watermark that is not a time is a bad line; the others go on
+	in=$'{"__watermark":"2026-11-22T10:00:00Z"}\n{"__watermark":"soon"}'
+	run -1 --separate-stderr cdc-unwrap --watermark-delay=1s <<<"$in"
+	assert_output '{"__watermark":"2026-11-22T09:59:59.000Z"}'
+	assert_equal "$stderr" 'cdc-unwrap: stdin:2: field "__watermark": not a timestamp: "soon"'
+	run -0 --separate-stderr cdc-unwrap --watermark-delay=1s --on-error=skip <<<"${in#*$'\n'}"$'\n{"x":1}'
+	assert_output '{"x":1}'
+	assert_equal "${stderr_lines[0]}" 'cdc-unwrap: warning: stdin:1: field "__watermark": not a timestamp: "soon" (line skipped)'
+}
+
 @test "--add-fields: envelope first, then source; dotted paths; order kept" {
 	unwrap_case add-fields.expected -a op,table,lsn,source.ts_ms,snapshot,ts_ms
 }
@@ -238,6 +272,10 @@ status 0'
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "op,,table" for option --add-fields: empty field name at ",table"'
 	run -2 --separate-stderr cdc-unwrap -t 'a,'
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "a," for option --tables: empty table name'
+	run -2 --separate-stderr cdc-unwrap --watermark-delay=-1s
+	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "-1s" for option --watermark-delay: must not be negative'
+	run -2 --separate-stderr cdc-unwrap --watermark-delay=soon
+	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "soon" for option --watermark-delay: not a duration (e.g. 500ms, 15s, 1m, 1h30m, 1d)'
 	run -2 --separate-stderr cdc-unwrap --max-line=0
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "0" for option --max-line: must be between 1 and 4294967296 bytes'
 }

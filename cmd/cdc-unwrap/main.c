@@ -28,7 +28,8 @@
 
 enum {
 	OPT_DELETES = OPT_TOOL,
-	OPT_COMPLETE_BEFORE
+	OPT_COMPLETE_BEFORE,
+	OPT_WATERMARK_DELAY
 };
 
 static const struct option longopts[] = {
@@ -38,6 +39,7 @@ static const struct option longopts[] = {
 	{ "deletes",	     required_argument, NULL, OPT_DELETES },
 	{ "key",	     required_argument, NULL, 'k' },
 	{ "tables",	     required_argument, NULL, 't' },
+	{ "watermark-delay", required_argument, NULL, OPT_WATERMARK_DELAY },
 	OPTS_COMMON_LONG,
 	{ NULL, 0, NULL, 0 }
 };
@@ -64,6 +66,7 @@ static struct {
 	size_t		 nadd;
 	struct tablefilter *tables;
 	size_t		 ntables;
+	int64_t		 wm_delay;	/* --watermark-delay, microseconds */
 } conf;
 
 /* Per-line context for messages and for the rows being written. */
@@ -113,8 +116,8 @@ usage(FILE *fp)
 "interval-join and top-n.\n"
 "\n"
 "usage: %s [-cqv] [-a LIST] [-k KEY] [-t LIST] [--deletes=drop|rewrite]\n"
-"       [--complete-before] [--on-error=fail|skip] [--dead-letter=FILE]\n"
-"       [--max-line=SIZE] [FILE ...]\n"
+"       [--complete-before] [--watermark-delay=D] [--on-error=fail|skip]\n"
+"       [--dead-letter=FILE] [--max-line=SIZE] [FILE ...]\n"
 "\n"
 "Rows:\n"
 "  -a, --add-fields=LIST      envelope fields to add with a \"__\" prefix:\n"
@@ -131,6 +134,11 @@ usage(FILE *fp)
 "                             before images (REPLICA IDENTITY DEFAULT)\n"
 "  -k, --key=[TABLE:]COL[+COL] key columns for --complete-before\n"
 "                             (repeatable; learned from deletes if omitted)\n"
+"\n"
+"Watermarks:\n"
+"      --watermark-delay=D    move in-band {\"__watermark\":...} lines back by\n"
+"                             D: rows may be up to D older than the\n"
+"                             watermark before them (default 0)\n"
 "\n"
 OPTS_COMMON_HELP
 "\n"
@@ -173,6 +181,10 @@ main(int argc, char **argv)
 		case OPT_DELETES:
 			conf.rewrite = opts_choice("deletes", optarg,
 			    deletes) == 1;
+			break;
+		case OPT_WATERMARK_DELAY:
+			conf.wm_delay = opts_duration("watermark-delay",
+			    optarg, 0);
 			break;
 		default:
 			opts_common(c, argc, argv);
@@ -732,12 +744,29 @@ changelog(struct event *ev, char op, struct table *t, int before, int after)
 static void
 passthrough(struct event *ev)
 {
-	jout_raw(&jout_stdout, ev->line, ev->len);
-	jout_char(&jout_stdout, '\n');
+	int64_t us;
+	int w = field_scan(ev->d, 0, &f_watermark);
+
+	if (w >= 0 && conf.wm_delay != 0) {
+		/* A producer's watermark (pgcdc-tail's are commit times)
+		 * made looser for rows whose event time runs behind it. */
+		if (field_time(ev->d, w, TS_MS, &tmp, &us) != 0) {
+			bad(ev, "field \"__watermark\": not a timestamp: %s",
+			    field_shown(ev->d, w));
+			return;
+		}
+		us = us - TS_MIN < conf.wm_delay ? TS_MIN : us - conf.wm_delay;
+		jout_lit(&jout_stdout, "{\"__watermark\":");
+		jout_time(&jout_stdout, us);
+		jout_lit(&jout_stdout, "}\n");
+	} else {
+		jout_raw(&jout_stdout, ev->line, ev->len);
+		jout_char(&jout_stdout, '\n');
+	}
 	npassed++;
 	/* Watermarks are where downstream stages close state: don't make
 	 * them wait for a full buffer. */
-	if (field_scan(ev->d, 0, &f_watermark) >= 0)
+	if (w >= 0)
 		jout_flush(&jout_stdout);
 }
 
