@@ -45,36 +45,20 @@ shop_ms() {
 	printf '%s\n' "$ms"
 }
 
-# jq definitions for the jq stages of the shop scripts.
-#   shop_tshift($ms): an RFC 3339 UTC time ("...Z") moved by $ms
-#   milliseconds, written as the tools write times, with milliseconds
-#   (digits below them dropped: an earlier time); any other value unchanged.
-# shellcheck disable=SC2016
-shop_jq='
-def shop_tshift($ms):
-	if type == "string" and
-	    test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$")
-	then ((.[0:19] + "Z" | fromdate) * 1000
-	    + ((((capture("\\.(?<f>[0-9]+)").f) // "") + "000")[0:3] | tonumber)
-	    + $ms) as $t
-	| ($t / 1000 | floor) as $s
-	| ($s | todate)[0:19] + "." + ("00" + ($t - $s * 1000 | tostring))[-3:] + "Z"
-	else . end;
-'
-
-# shop_delay_watermarks MS [JQ]: the stage right after cdc-unwrap in a shop
-# script whose windows follow an event-time column.  pgcdc-tail's watermark
-# lines are commit times, but the traffic's event times are now(), the start
-# of the transaction, so a row may come after a watermark above its time:
-# each {"__watermark":...} line is moved MS milliseconds earlier, as the
-# tools' --watermark-delay does with their own watermarks.  Other lines are
-# copied byte for byte (jq 1.6 would write 10.50 as 10.5), or go through JQ,
-# a jq filter given the raw line as a string, which prints zero or more
-# lines.
-shop_delay_watermarks() {
-	jq -Rr --unbuffered --argjson shop_delay "$1" "$shop_jq"'
-	if contains("\"__watermark\"") and
+# shop_rows JQ: a jq stage for rows that keeps the watermarks.  Each line
+# that is not a {"__watermark":...} line goes through JQ, a jq filter given
+# the raw line as a string, which prints zero or more lines; watermark lines
+# are copied byte for byte.
+shop_rows() {
+	jq -Rr --unbuffered 'if startswith("{\"__watermark\":") and
 	    (fromjson? | type == "object" and has("__watermark"))
-	then fromjson | .__watermark |= shop_tshift(- $shop_delay) | tojson
-	else '"${2:-.}"' end'
+	then . else '"$1"' end'
+}
+
+# shop_inserts: the inserts of cdc-unwrap -a op (its fields come last, so an
+# insert's line ends in ,"__op":"c"}) and the watermark lines, by grep(1):
+# a fraction of a jq stage's cost.  No line at all is no error.
+shop_inserts() {
+	grep --line-buffered -E '^\{"__watermark":|,"__op":"c"\}$' ||
+	    [ $? -eq 1 ]
 }
