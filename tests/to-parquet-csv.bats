@@ -325,6 +325,25 @@ EOF
 {"id":4,"ts":"2026-11-23T01:00:00.000Z"}'
 }
 
+@test "NAME= names a directory level: a field under another name, a day" {
+	input='{"__table":"sales","ts":"2026-11-22T10:00:00Z","v":1}
+{"__table":"a/b","ts":"2026-11-23T01:00:00Z","v":2}
+{"__table":"sales","ts":"2026-11-23T02:00:00Z","v":3,"a=b":"x"}'
+	run -0 to-parquet-csv -o "$T/lake" -p 'table=__table,day=date(ts),a\=b' <<<"$input"
+	run -0 bash -c "cd '$T/lake' && find . -type f | sed 's|/part-[^/]*\.parquet$||' | LC_ALL=C sort"
+	assert_output './table=a%2Fb/day=2026-11-23/a%3Db=__HIVE_DEFAULT_PARTITION__
+./table=sales/day=2026-11-22/a%3Db=__HIVE_DEFAULT_PARTITION__
+./table=sales/day=2026-11-23/a%3Db=x'
+	# __table is left to the path, as table; ts stays in the files
+	run -0 duck "SELECT v, \"table\", \"day\", ts FROM read_parquet('$T/lake/**/*.parquet', hive_partitioning = true) ORDER BY v"
+	assert_output '{"v":1,"table":"sales","day":"2026-11-22","ts":"2026-11-22T10:00:00.000Z"}
+{"v":2,"table":"a/b","day":"2026-11-23","ts":"2026-11-23T01:00:00.000Z"}
+{"v":3,"table":"sales","day":"2026-11-23","ts":"2026-11-23T02:00:00.000Z"}'
+	run -0 duck "SELECT DISTINCT column_name FROM (DESCRIBE SELECT * FROM read_parquet('$T/lake/**/*.parquet', hive_partitioning = false)) ORDER BY 1"
+	assert_output '{"column_name":"ts"}
+{"column_name":"v"}'
+}
+
 @test "a partition time that is not a time, or a value too long, is a bad line" {
 	long=$(printf '%0300d' 0)
 	input='{"id":1,"ts":"2026-11-22T10:00:00Z","k":"a"}
@@ -683,6 +702,9 @@ $try"
 	check 'invalid value "a,,b" for option --partition-by: empty field name in ""' -o x -p a,,b
 	check 'invalid value "date(x),date(y)" for option --partition-by: "date(y)" makes a second "date" directory level' -o x -p 'date(x),date(y)'
 	check 'invalid value "date(),k" for option --partition-by: empty field name in "date()"' -o x -p 'date(),k'
+	check 'invalid value "=k" for option --partition-by: empty directory name in "=k"' -o x -p '=k'
+	check 'invalid value "k,k=j" for option --partition-by: "k=j" makes a second "k" directory level' -o x -p 'k,k=j'
+	check 'invalid value "t=" for option --partition-by: empty field name in "t="' -o x -p 't='
 	check 'invalid value "0" for option --roll-rows: must be between 1 and 9223372036854775807' -o x --roll-rows 0
 	check 'invalid value "10q" for option --roll-bytes: not a size (digits, then k, M or G)' -o x --roll-bytes 10q
 	check 'invalid value "soon" for option --roll-interval: not a duration (e.g. 500ms, 15s, 1m, 1h30m, 1d)' -o x --roll-interval soon

@@ -4,6 +4,8 @@
  * A key is a top-level field, written "f=<value>", or a time field cut to
  * its UTC day or hour, "date=2026-11-22" and "hour=2026-11-22T10" (the hour
  * carries its date so that an hour partition alone never mixes days).
+ * "NAME=" before a key names its directory level: "table=__table" writes
+ * the field __table as table=<value>, "day=date(ts)" day=2026-11-22.
  * Values are escaped as Hive and DuckDB escape them, so that a value can
  * neither leave the output directory nor be taken for another: "/" is
  * "%2F", ".." is "%2E%2E", "=" is "%3D" and "%" itself "%25". Null, a
@@ -70,6 +72,30 @@ time_key(const char *item, const char *fn, size_t *len)
 	return item + fl + 1;
 }
 
+/* The directory name of "NAME=KEY" (unescaped; NULL without an unescaped
+ * "="), and *rest past the "=". */
+static char *
+key_name(const char *item, const char **rest)
+{
+	const char *p;
+	char *name, *o;
+
+	for (p = item; *p != '\0' && *p != '='; p++)
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	if (*p != '=')
+		return NULL;
+	*rest = p + 1;
+	name = o = xstrndup(item, (size_t)(p - item));
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		*o++ = *p;
+	}
+	*o = '\0';
+	return name;
+}
+
 /* The next item of a comma-separated list, escapes kept; NULL at the end. */
 static char *
 next_item(const char **pos)
@@ -108,11 +134,11 @@ int
 hive_parse(struct hive *h, const char *spec, const char **err)
 {
 	static char msg[512];
-	const char *pos = spec, *inner;
+	const char *pos = spec, *inner, *key;
 	struct hive_key *k;
 	struct field f;
 	struct buf seg = BUF_INIT;
-	char *item, *fs;
+	char *item, *fs = NULL, *name = NULL;
 	size_t n, i, j;
 
 	memset(h, 0, sizeof(*h));
@@ -122,13 +148,19 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 		h->k = xrealloc(h->k, (h->n + 1) * sizeof(*h->k));
 		k = &h->k[h->n];
 		memset(k, 0, sizeof(*k));
-		if ((inner = time_key(item, "date", &n)) != NULL)
+		key = item;
+		if ((name = key_name(item, &key)) != NULL && name[0] == '\0') {
+			snprintf(msg, sizeof(msg), "empty directory name in "
+			    "\"%s\"", item);
+			goto bad;
+		}
+		if ((inner = time_key(key, "date", &n)) != NULL)
 			k->kind = HIVE_DATE;
-		else if ((inner = time_key(item, "hour", &n)) != NULL)
+		else if ((inner = time_key(key, "hour", &n)) != NULL)
 			k->kind = HIVE_HOUR;
 		else {
-			inner = item;
-			n = strlen(item);
+			inner = key;
+			n = strlen(key);
 		}
 		fs = xstrndup(inner, n);
 		if (field_parse(&f, fs) != 0) {
@@ -149,7 +181,9 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 		free(fs);
 		fs = NULL;
 		buf_reset(&seg);
-		if (k->kind == HIVE_DATE)
+		if (name != NULL)
+			hive_escape(&seg, name, strlen(name));
+		else if (k->kind == HIVE_DATE)
 			buf_puts(&seg, "date");
 		else if (k->kind == HIVE_HOUR)
 			buf_puts(&seg, "hour");
@@ -158,6 +192,8 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 		buf_putc(&seg, '=');
 		k->seg = xstrndup(seg.data, seg.len);
 		k->seglen = seg.len;
+		free(name);
+		name = NULL;
 		h->n++;
 		for (j = 0; j + 1 < h->n; j++)
 			if (strcmp(h->k[j].seg, k->seg) == 0) {
@@ -182,6 +218,7 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 		}
 	return 0;
 bad:
+	free(name);
 	free(fs);
 	free(item);
 	buf_free(&seg);

@@ -66,8 +66,9 @@ struct hive {
 /* Longest directory name a partition value may make (NAME_MAX). */
 #define HIVE_SEG_MAX	255
 
-/* Parse a --partition-by list: "f", "date(f)", "hour(f)", comma-separated
- * ("\," and "\." for a comma or dot in a name). 0, or -1 with *err (static)
+/* Parse a --partition-by list: "f", "date(f)", "hour(f)", each optionally
+ * after "name=" (the directory level's name), comma-separated ("\,", "\."
+ * and "\=" for a comma, dot or equals sign in a name). 0, or -1 with *err (static)
  * saying what is wrong. An empty list is fine (no partitions). */
 int	hive_parse(struct hive *h, const char *spec, const char **err);
 /* Add a member to look up with the keys' fields; returns its index. */
