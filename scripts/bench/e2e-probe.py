@@ -2,19 +2,25 @@
 """e2e-probe: measuring helpers of scripts/bench/e2e.sh.
 
   e2e-probe.py commit OUT   stamp each line of stdin on arrival; append to OUT
-                            the milliseconds since its "__source_ts_ms" (the
+                            the arrival time (ms since the epoch) and the
+                            milliseconds since its "__source_ts_ms" (the
                             commit time cdc-unwrap -a source.ts_ms adds)
   e2e-probe.py window OUT   the same from each line's "window_end": how long
                             after a window ended its result arrived (results
                             written before their window ended, by the end
                             of input, are not counted)
-  e2e-probe.py rss PID OUT  until SIGTERM, sample the peak RSS (VmHWM) and
+  e2e-probe.py rss PID OUT [PG]
+                            until SIGTERM, sample the peak RSS (VmHWM) and
                             the CPU time of every process below PID twice a
                             second; then write "STAGE TOOL PEAK_KB CPU_S"
                             lines to OUT, STAGE being the scripts/shop/
                             script the process runs under (or "-"); the
-                            CPU seconds of processes alike are added
-  e2e-probe.py stats FILE   p50, p99, max and count of the numbers in FILE
+                            CPU seconds of processes alike are added.  With
+                            PG, a postmaster's pid, its processes too, as
+                            stage "postgres": walsender, backend, other
+  e2e-probe.py stats FILE   p50, p99, max and count of the lags in FILE
+  e2e-probe.py series FILE  the largest lag of each second, one line each:
+                            seconds since the first line, then milliseconds
 
 Lines without the field (watermarks) are not counted.  Every clock is this
 machine's, so the figures need no synchronisation.
@@ -45,7 +51,7 @@ def stamp(kind, out):
                 t = datetime.fromisoformat(iso).timestamp() * 1000.0
             if kind == "window" and now < t:
                 continue
-            f.write("%.1f\n" % (now - t))
+            f.write("%.0f %.1f\n" % (now, now - t))
 
 
 def children():
@@ -82,7 +88,19 @@ def stage_of(pid, parent, root):
     return "-"
 
 
-def rss(root, out):
+def pg_role(pid, postmaster):
+    """What a PostgreSQL process does, from the title it sets."""
+    if pid == postmaster:
+        return "postmaster"
+    title = (cmdline(pid) or [b""])[0]
+    if title.startswith(b"postgres: walsender"):
+        return "walsender"
+    if b"[local]" in title or b"(" in title:
+        return "backend"
+    return "other"
+
+
+def rss(root, out, pg=0):
     peak = {}
     cpu = {}   # pid -> (key, CPU seconds last seen)
     tick = os.sysconf("SC_CLK_TCK")
@@ -91,14 +109,16 @@ def rss(root, out):
     while not stop:
         parent = children()
         below = {root}
+        server = {pg} if pg else set()
         grew = True
         while grew:
             grew = False
             for p, pp in parent.items():
-                if pp in below and p not in below:
-                    below.add(p)
-                    grew = True
-        for p in below - {root, os.getpid()}:
+                for tree in (below, server):
+                    if pp in tree and p not in tree:
+                        tree.add(p)
+                        grew = True
+        for p in (below | server) - {root, os.getpid()}:
             try:
                 with open("/proc/%d/comm" % p) as f:
                     tool = f.read().strip()
@@ -109,7 +129,10 @@ def rss(root, out):
             if not hwm:
                 continue
             kb = int(hwm[0].split()[1])
-            key = (stage_of(p, parent, root), tool)
+            if p in server:
+                key = ("postgres", pg_role(p, pg))
+            else:
+                key = (stage_of(p, parent, root), tool)
             peak[key] = max(peak.get(key, 0), kb)
             try:
                 with open("/proc/%d/stat" % p) as f:
@@ -128,8 +151,11 @@ def rss(root, out):
 
 
 def stats(path):
-    with open(path) as f:
-        v = sorted(float(x) for x in f if x.strip())
+    try:
+        with open(path) as f:
+            v = sorted(float(x.split()[1]) for x in f if x.strip())
+    except FileNotFoundError:  # that probe did not run
+        v = []
     if not v:
         print("- - - 0")
         return
@@ -137,14 +163,29 @@ def stats(path):
     print("%.0f %.0f %.0f %d" % (pick(0.50), pick(0.99), v[-1], len(v)))
 
 
+def series(path):
+    worst = {}
+    with open(path) as f:
+        for x in f:
+            at, lag = x.split()
+            sec = int(float(at) // 1000)
+            worst[sec] = max(worst.get(sec, 0.0), float(lag))
+    first = min(worst, default=0)
+    for sec in sorted(worst):
+        print("%d %.0f" % (sec - first, worst[sec]))
+
+
 def main():
     mode = sys.argv[1]
     if mode in ("commit", "window"):
         stamp(mode, sys.argv[2])
     elif mode == "rss":
-        rss(int(sys.argv[2]), sys.argv[3])
+        rss(int(sys.argv[2]), sys.argv[3],
+            int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     elif mode == "stats":
         stats(sys.argv[2])
+    elif mode == "series":
+        series(sys.argv[2])
     else:
         sys.exit("e2e-probe: unknown mode %r" % mode)
 

@@ -11,12 +11,15 @@
 # Traffic: scripts/shop/traffic for SECONDS (default 60), CLIENTS (2)
 # clients, at RATE transactions/s (default max: as fast as pgbench goes).
 # Every second the slot's lag (WAL bytes not yet confirmed) is
-# sampled: the pipeline keeps up when it does not grow.  Peak RSS of every
+# sampled, with the part the server has not decoded and sent yet (its
+# walsender's sent_lsn): the pipeline keeps up when it does not grow.  Peak RSS of every
 # process comes from /proc (VmHWM), by analysis and tool.  After traffic
 # stops, the time until pgcdc-tail confirms the last change is the drain
-# time.  Writes $BUILD/bench/e2e-RATE.md and prints it.
+# time.  Writes $BUILD/bench/e2e-RATE.md and prints it; the per-second
+# series are in e2e-RATE-slot-lag.txt (slot lag, unsent WAL; bytes) and
+# e2e-RATE-lag.txt (the largest pass-through lag of each second; ms).
 #
-#   scripts/bench/e2e.sh [SECONDS [CLIENTS [RATE]]]
+#   [E2E_ANALYSES='a b ...'] scripts/bench/e2e.sh [SECONDS [CLIENTS [RATE]]]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -44,8 +47,13 @@ eval "$(scripts/pg-sandbox start "$pgdir")"
 psql -X -q -v ON_ERROR_STOP=1 -f scripts/shop/schema.sql
 scripts/shop/seed
 
+# E2E_ANALYSES: which of them run (default all); empty, only the probes:
+# the lag of pgcdc-tail and one cdc-unwrap alone under the same traffic
 analyses=(sales-per-product active-users top-products top-users fraud-alerts
 	revenue-windows product-performance attribution lake)
+if [ "${E2E_ANALYSES+set}" ]; then
+	read -r -a analyses <<<"$E2E_ANALYSES"
+fi
 fifos=()
 for a in "${analyses[@]}" probe count; do
 	mkfifo "$work/$a.fifo"
@@ -83,7 +91,7 @@ tee -p "${fifos[@]}" <"$work/stream.fifo" >/dev/null &
 pgcdc-tail -S bench --publication shop --create-slot --watermarks -s 1s \
     >"$work/stream.fifo" 2>"$work/pgcdc-tail.log" &
 tail_pid=$!
-"$probe" rss $$ "$work/rss.txt" &
+"$probe" rss $$ "$work/rss.txt" "$(sed -n 1p "$pgdir/data/postmaster.pid")" &
 rss_pid=$!
 
 # the snapshot first, so traffic starts against a streaming pipeline
@@ -99,8 +107,10 @@ scripts/shop/traffic --seconds "$SECONDS_" --rate "$RATE" --clients "$CLIENTS" \
 traffic=$!
 : >"$work/slot-lag.txt"
 while kill -0 "$traffic" 2>/dev/null; do
-	psql -XAtq -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),
-	    confirmed_flush_lsn)::bigint FROM pg_replication_slots
+	psql -XAtq -F ' ' -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(),
+	    confirmed_flush_lsn)::bigint, (SELECT pg_wal_lsn_diff(
+	    pg_current_wal_lsn(), sent_lsn)::bigint FROM pg_stat_replication
+	    WHERE pid = active_pid) FROM pg_replication_slots
 	    WHERE slot_name = 'bench'" >>"$work/slot-lag.txt" 2>/dev/null || true
 	sleep 1
 done
@@ -127,16 +137,28 @@ dur=$(calc "$stop - $start")
 drain=$(calc "$drained - $stop")
 read -r c50 c99 cmax cn < <("$probe" stats "$work/lag-commit.txt")
 read -r w50 w99 wmax wn < <("$probe" stats "$work/lag-window.txt")
-# slot lag: the mean of the first and the last 10 samples
-lag_first=$(head -n 10 "$work/slot-lag.txt" | awk '{s += $1} END {printf "%d", s / (NR ? NR : 1)}')
-lag_last=$(tail -n 10 "$work/slot-lag.txt" | awk '{s += $1} END {printf "%d", s / (NR ? NR : 1)}')
-lag_max=$(sort -n "$work/slot-lag.txt" | tail -n 1)
+# the time series behind the figures, to see whether the lag grows
+name=e2e-$RATE${E2E_ANALYSES+-only}
+cp "$work/slot-lag.txt" "$OUT/$name-slot-lag.txt"
+"$probe" series "$work/lag-commit.txt" >"$OUT/$name-lag.txt"
+# slot lag (column 1) and the server's own share of it, WAL not yet
+# decoded and sent (column 2): the mean of the first and the last 10
+# samples, and the largest
+lag() {
+	local mean='{s += $c} END {printf "%d", s / (NR ? NR : 1)}'
+	printf '%s / %s / %s' \
+	    "$(head -n 10 "$work/slot-lag.txt" | awk -v c="$1" "$mean")" \
+	    "$(tail -n 10 "$work/slot-lag.txt" | awk -v c="$1" "$mean")" \
+	    "$(awk -v c="$1" '$c > m {m = $c} END {print m + 0}' "$work/slot-lag.txt")"
+}
 
 {
 	echo "# e2e: the shop pipeline under pgbench traffic (rate: $RATE)"
 	echo
 	echo "$(date -u +%Y-%m-%d), $(nproc) cores, ${SECONDS_} s of traffic, $CLIENTS pgbench clients"
-	echo "(scripts/shop/traffic --rate $RATE), every analysis of scripts/shop/ and the lake"
+	what="every analysis of scripts/shop/ and the lake"
+	[ -z "${E2E_ANALYSES+set}" ] || what="only ${analyses[*]:-the probes}"
+	echo "(scripts/shop/traffic --rate $RATE), $what"
 	echo "running from one pgcdc-tail through tee."
 	echo
 	echo "| figure | value |"
@@ -144,7 +166,8 @@ lag_max=$(sort -n "$work/slot-lag.txt" | tail -n 1)
 	printf '| shop transactions (pgbench) | %s (%.0f/s) |\n' "${txs:-?}" "$(calc "${txs:-0} / $dur")"
 	printf '| change events through the pipeline | %d (%.0f/s) |\n' "$events" "$(calc "$events / $dur")"
 	printf '| drain after traffic stopped | %.2f s |\n' "$drain"
-	printf '| slot lag, first 10 s / last 10 s / max (bytes) | %s / %s / %s |\n' "$lag_first" "$lag_last" "$lag_max"
+	printf '| slot lag, first 10 s / last 10 s / max (bytes) | %s |\n' "$(lag 1)"
+	printf '| of it not yet decoded and sent by the server (walsender) | %s |\n' "$(lag 2)"
 	printf '| pass-through lag (commit -> cdc-unwrap row), p50 / p99 / max | %s / %s / %s ms (%s rows) |\n' "$c50" "$c99" "$cmax" "$cn"
 	printf '| window result after window end (sales-per-product, 5 s watermark delay), p50 / p99 / max | %s / %s / %s ms (%s results) |\n' "$w50" "$w99" "$wmax" "$wn"
 	echo
@@ -160,4 +183,13 @@ lag_max=$(sort -n "$work/slot-lag.txt" | tail -n 1)
 		printf '| %s | %s | %.1f MB | %s s |\n' "$stage" "$tool" \
 		    "$(calc "$kb / 1024")" "$sec"
 	done
-} | tee "$OUT/e2e-$RATE.md"
+	echo
+	awk -v avail="$(calc "$(nproc) * $dur")" '
+	$2 ~ /^(bash|sleep|cat|mkfifo|psql|python3|e2e-probe\.py)$/ { next }
+	$1 == "postgres" { pg += $4; if ($2 == "walsender") ws = $4; next }
+	$2 == "pgbench" { gen += $4; next }
+	{ pipe += $4 }
+	END { printf "CPU seconds of the %.0f the cores had: the pipeline %.1f, " \
+	    "PostgreSQL %.1f (its walsender, which decodes for pgcdc-tail, " \
+	    "%.1f), pgbench %.1f.\n", avail, pipe, pg, ws, gen }' "$work/rss.txt"
+} | tee "$OUT/$name.md"
