@@ -235,11 +235,20 @@ watermark(struct jout *o, int64_t us)
 }
 
 /* Warn (once per crossing) when the server's WAL end is more than
- * --max-lag-bytes past what the slot has confirmed: WAL the slot pins. */
+ * --max-lag-bytes past what the slot has confirmed: WAL the slot pins.
+ * Messages say different things of the WAL end (a keepalive where the
+ * walsender has read to, a change its own position, a transaction's begin
+ * its first one), so the lag is taken from the furthest seen: only a
+ * confirmation makes it smaller. */
 static void
 check_lag(uint64_t wal_end, uint64_t acked)
 {
-	uint64_t lag = wal_end > acked ? wal_end - acked : 0;
+	static uint64_t wal_seen;
+	uint64_t lag;
+
+	if (wal_end > wal_seen)
+		wal_seen = wal_end;
+	lag = wal_seen > acked ? wal_seen - acked : 0;
 
 	if (lag > conf.max_lag && !lag_warned) {
 		diag_warnx("slot \"%s\" holds %llu MB of WAL on the server "
