@@ -136,8 +136,8 @@ usage(FILE *fp)
 "                             (repeatable; learned from deletes if omitted)\n"
 "\n"
 "Watermarks:\n"
-"      --watermark-delay=D    move in-band {\"__watermark\":...} lines back by\n"
-"                             D: rows may be up to D older than the\n"
+"      --watermark-delay=D    write in-band {\"__watermark\":...} lines D\n"
+"                             earlier: rows may be up to D older than the\n"
 "                             watermark before them (default 0)\n"
 "\n"
 OPTS_COMMON_HELP
