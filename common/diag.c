@@ -44,21 +44,119 @@ flush_stdout(void)
 	}
 }
 
+/* Append k bytes unless that leaves no room for "..." and the NUL. */
+static int
+put(char *out, size_t cap, size_t *len, const char *s, size_t k)
+{
+	if (cap < 4 || *len + k > cap - 4)
+		return -1;
+	memcpy(out + *len, s, k);
+	*len += k;
+	return 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t k, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		k = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		k = 3;
+		if (s[0] == 0xE0)
+			lo = 0xA0;
+		else if (s[0] == 0xED)
+			hi = 0x9F;	/* no surrogates */
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		k = 4;
+		if (s[0] == 0xF0)
+			lo = 0x90;
+		else if (s[0] == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (n < k || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < k; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return k;
+}
+
+size_t
+diag_one_line(char *out, size_t cap, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[5];
+	size_t len = 0, i = 0, k;
+
+	if (cap == 0)
+		return 0;
+	/* Line breaks at the end say nothing. */
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	while (i < n) {
+		if (p[i] == '\n' || p[i] == '\r') {
+			/* A line break and the indentation after it: "; ". */
+			while (i < n && (p[i] == '\n' || p[i] == '\r' ||
+			    p[i] == '\t' || p[i] == ' '))
+				i++;
+			if (put(out, cap, &len, "; ", 2) != 0)
+				goto cut;
+			continue;
+		}
+		if (p[i] == '\t') {
+			if (put(out, cap, &len, " ", 1) != 0)
+				goto cut;
+			i++;
+			continue;
+		}
+		k = p[i] < 0x20 || p[i] == 0x7F ? 0 : utf8_len(p + i, n - i);
+		if (k == 0) {
+			snprintf(esc, sizeof(esc), "\\x%02X", p[i]);
+			if (put(out, cap, &len, esc, 4) != 0)
+				goto cut;
+			i++;
+			continue;
+		}
+		if (put(out, cap, &len, (const char *)p + i, k) != 0)
+			goto cut;
+		i += k;
+	}
+	out[len] = '\0';
+	return len;
+cut:
+	if (cap >= 4) {
+		memcpy(out + len, "...", 3);
+		len += 3;
+	}
+	out[len] = '\0';
+	return len;
+}
+
 void
 diag_vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	char line[4096];
+	char text[8192], line[8192];
+	size_t len;
 	int n;
 
 	flush_stdout();
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
 	if (n < 0)
 		n = 0;
-	else if ((size_t)n >= sizeof(line))
-		n = (int)sizeof(line) - 1;
-	/* One message, one line: drop a trailing newline (libpq adds one). */
-	while (n > 0 && line[n - 1] == '\n')
-		line[--n] = '\0';
+	len = (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
+	/* One message, one line, whatever the text from outside holds. */
+	len = diag_one_line(line, sizeof(line) - 3, text, len);
+	/* vsnprintf cut the text: say so, unless diag_one_line did. */
+	if ((size_t)n >= sizeof(text) &&
+	    (len < 3 || memcmp(line + len - 3, "...", 3) != 0))
+		memcpy(line + len, "...", 4);
 	fprintf(stderr, "%s: %s%s\n", diag_progname, prefix, line);
 	fflush(stderr);
 }

@@ -48,6 +48,14 @@ void	diag_info(int level, const char *fmt, ...) DIAG_PRINTF(2, 3);
 /* Plain "prog: text" to stderr, whatever the verbosity: for errors that are
  * reported but not fatal (an unreadable input among several). */
 void	diag_msg(const char *fmt, ...) DIAG_PRINTF(1, 2);
+/* Text from outside (a server's message, a name, a value) made fit for a
+ * one-line message: a line break and the indentation after it become "; ",
+ * line breaks at the end are dropped, a tab becomes a space, other control
+ * bytes and bytes that are not well-formed UTF-8 become "\xNN". At most
+ * cap - 1 bytes are written, whatever the input, and out is always
+ * NUL-terminated (cap > 0); a cut is marked "...". Returns the length.
+ * Every message goes through it, so a caller may pass such text to %s. */
+size_t	diag_one_line(char *out, size_t cap, const char *s, size_t n);
 void	diag_vmsg(const char *prefix, const char *fmt, va_list ap)
 	    DIAG_PRINTF(2, 0);
 

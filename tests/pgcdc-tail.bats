@@ -249,8 +249,11 @@ status 0'
 }
 
 @test "a missing slot or publication is a server error, exit 1" {
-	run -1 --separate-stderr pgcdc-tail -S no_such_slot --publication p -E now
+	make_sales
+	run -1 --separate-stderr pgcdc-tail -S no_such_slot --publication "$pub" -E now
 	assert_equal "$stderr" 'pgcdc-tail: could not start streaming: ERROR:  replication slot "no_such_slot" does not exist'
+	run -1 --separate-stderr pgcdc-tail -S no_such_slot --publication no_such_pub -E now
+	assert_equal "$stderr" 'pgcdc-tail: publication "no_such_pub" does not exist in database "postgres": create it (CREATE PUBLICATION, or --create-publication)'
 }
 
 @test "usage errors" {

@@ -87,14 +87,16 @@ conn_connect(const struct conn_opts *o, int replication, int fatal)
 		}
 	} while (again);
 	if (PQstatus(c) != CONNECTION_OK) {
-		char *msg = conn_one_line(PQerrorMessage(c));
+		char msg[2048];
 
+		/* Copied: the message goes with the connection. */
+		diag_one_line(msg, sizeof(msg), PQerrorMessage(c),
+		    strlen(PQerrorMessage(c)));
 		PQfinish(c);
 		if (fatal)
 			diag_errx(EXIT_DATA, "could not connect to server: %s",
 			    msg);
 		diag_warnx("could not connect to server: %s", msg);
-		free(msg);
 		return NULL;
 	}
 	return c;
@@ -115,7 +117,7 @@ conn_exec_unless(PGconn *c, const char *sql, ExecStatusType status,
 		return NULL;
 	}
 	diag_errx(EXIT_DATA, "could not run \"%.60s%s\": %s", sql,
-	    strlen(sql) > 60 ? "..." : "", conn_one_line(PQerrorMessage(c)));
+	    strlen(sql) > 60 ? "..." : "", PQerrorMessage(c));
 }
 
 PGresult *
@@ -160,27 +162,6 @@ conn_repl_literal(struct buf *b, const char *s)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '\'');
-}
-
-char *
-conn_one_line(const char *msg)
-{
-	char *s = xstrdup(msg), *p, *q;
-
-	for (p = q = s; *p != '\0'; p++) {
-		if (*p == '\n') {
-			while (p[1] == '\t' || p[1] == ' ')
-				p++;
-			if (p[1] != '\0') {
-				*q++ = ';';
-				*q++ = ' ';
-			}
-			continue;
-		}
-		*q++ = *p;
-	}
-	*q = '\0';
-	return s;
 }
 
 int

@@ -43,10 +43,6 @@ void	conn_literal(struct buf *b, const char *s);
 /* A literal in a replication command ('it''s'): its grammar has no E''. */
 void	conn_repl_literal(struct buf *b, const char *s);
 
-/* libpq's messages can span lines ("...failed: ...\n\tIs the server
- * running...?"): a copy as one line, for "one message, one line". */
-char	*conn_one_line(const char *msg);
-
 /* "16/B374D848" <-> integer. 0, or -1 on bad syntax. */
 int	lsn_parse(const char *s, uint64_t *lsn);
 void	lsn_format(uint64_t lsn, char out[24]);

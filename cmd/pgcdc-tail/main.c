@@ -200,15 +200,36 @@ enum { LOOP_DONE, LOOP_LOST };
 
 static char *lost_reason;
 
+/*
+ * Whether a server error that ended the stream may pass with a reconnect:
+ * a lost or refused connection (class 08), a server shutting down or not
+ * ready (57P01-57P03), too many connections or too little memory (53), a
+ * slot still held by the session before (55006), an I/O or internal error
+ * (58, XX). Any other error, such as a publication dropped while streaming
+ * (42704), says the same again on every try: it is final.
+ */
+static int
+server_error_passes(const PGresult *r)
+{
+	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	if (st == NULL || strlen(st) != 5)
+		return 1;
+	return strncmp(st, "08", 2) == 0 || strncmp(st, "57P", 3) == 0 ||
+	    strncmp(st, "53", 2) == 0 || strcmp(st, "55006") == 0 ||
+	    strncmp(st, "58", 2) == 0 || strncmp(st, "XX", 2) == 0;
+}
+
 /* The connection broke: note why, for the retry warning or the error. */
 static int
 lost(PGconn *c, const char *what)
 {
-	char *msg = conn_one_line(PQerrorMessage(c));
+	const char *err = PQerrorMessage(c);
+	char msg[2048];
 	struct buf b = BUF_INIT;
 
+	diag_one_line(msg, sizeof(msg), err, strlen(err));
 	buf_printf(&b, "%s%s%s", what, msg[0] != '\0' ? ": " : "", msg);
-	free(msg);
 	free(lost_reason);
 	lost_reason = b.data;
 	return LOOP_LOST;
@@ -296,6 +317,64 @@ report_lsn(uint64_t lsn)
 }
 
 /* CREATE PUBLICATION for --tables (or all tables) unless it exists. */
+/* Whether the publication exists in the connection's database. */
+static int
+publication_exists(PGconn *c)
+{
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+	int n;
+
+	buf_puts(&sql, "SELECT 1 FROM pg_publication WHERE pubname = ");
+	conn_literal(&sql, conf.publication);
+	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
+	n = PQntuples(r);
+	PQclear(r);
+	buf_free(&sql);
+	return n > 0;
+}
+
+/*
+ * Logical decoding needs wal_level = logical. Asked before anything is
+ * created, so a server that cannot stream is told how to fix it and is left
+ * as it was.
+ */
+static void
+check_wal_level(PGconn *c)
+{
+	PGresult *r = conn_exec(c, "SHOW wal_level", PGRES_TUPLES_OK);
+
+	if (PQntuples(r) == 1 && PQnfields(r) == 1 &&
+	    strcmp(PQgetvalue(r, 0, 0), "logical") != 0)
+		diag_errx(EXIT_DATA, "the server has wal_level = \"%s\"; "
+		    "logical replication needs \"logical\": set wal_level = "
+		    "logical in postgresql.conf (or ALTER SYSTEM SET wal_level "
+		    "= logical) and restart the server", PQgetvalue(r, 0, 0));
+	PQclear(r);
+}
+
+/* Created by this run, and dropped again if the run cannot go on. */
+static int pub_created;
+
+static void
+drop_created_publication(PGconn *c)
+{
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+
+	if (!pub_created)
+		return;
+	buf_puts(&sql, "DROP PUBLICATION ");
+	conn_ident(&sql, conf.publication);
+	r = PQexec(c, sql.data);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK)
+		diag_info(1, "dropped publication \"%s\" again",
+		    conf.publication);
+	PQclear(r);
+	buf_free(&sql);
+	pub_created = 0;
+}
+
 static void
 create_publication(PGconn *c)
 {
@@ -303,16 +382,8 @@ create_publication(PGconn *c)
 	PGresult *r;
 	char *list, *item, *dot, *save = NULL;
 
-	buf_puts(&sql, "SELECT 1 FROM pg_publication WHERE pubname = ");
-	conn_literal(&sql, conf.publication);
-	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
-	if (PQntuples(r) > 0) {
-		PQclear(r);
-		buf_free(&sql);
+	if (publication_exists(c))
 		return;
-	}
-	PQclear(r);
-	buf_reset(&sql);
 	buf_puts(&sql, "CREATE PUBLICATION ");
 	conn_ident(&sql, conf.publication);
 	if (conf.tables == NULL)
@@ -334,7 +405,9 @@ create_publication(PGconn *c)
 		}
 		free(list);
 	}
-	PQclear(conn_exec(c, sql.data, PGRES_COMMAND_OK));
+	r = conn_exec(c, sql.data, PGRES_COMMAND_OK);
+	PQclear(r);
+	pub_created = 1;
 	diag_info(1, "created publication \"%s\"", conf.publication);
 	buf_free(&sql);
 }
@@ -354,12 +427,24 @@ create_slot(PGconn *c, char **snap, uint64_t *start)
 	conn_ident(&sql, conf.slot);
 	buf_printf(&sql, " LOGICAL pgoutput (SNAPSHOT '%s')",
 	    conf.snapshot ? "export" : "nothing");
-	r = conn_exec_unless(c, sql.data, PGRES_TUPLES_OK, "42710");
-	buf_free(&sql);
-	if (r == NULL) {
-		diag_info(1, "slot \"%s\" exists, resuming it", conf.slot);
-		return 0;
+	r = PQexec(c, sql.data);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+		if (st != NULL && strcmp(st, "42710") == 0) {
+			PQclear(r);
+			buf_free(&sql);
+			diag_info(1, "slot \"%s\" exists, resuming it",
+			    conf.slot);
+			return 0;
+		}
+		/* Nothing of this run is left behind; r keeps the
+		 * message meanwhile. */
+		drop_created_publication(c);
+		diag_errx(EXIT_DATA, "could not create slot \"%s\": %s",
+		    conf.slot, PQresultErrorMessage(r));
 	}
+	buf_free(&sql);
 	if (PQnfields(r) < 3 || PQntuples(r) != 1 ||
 	    lsn_parse(PQgetvalue(r, 0, 1), start) != 0)
 		diag_errx(EXIT_DATA, "unexpected answer to "
@@ -387,9 +472,19 @@ static void
 ack_slot(PGconn *c, uint64_t lsn)
 {
 	struct buf sql = BUF_INIT;
+	PGresult *r;
 	char text[24];
 
 	lsn_format(lsn, text);
+	buf_puts(&sql, "SELECT slot_type FROM pg_replication_slots WHERE "
+	    "slot_name = ");
+	conn_literal(&sql, conf.slot);
+	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
+	if (PQntuples(r) == 0)
+		diag_errx(EXIT_DATA, "replication slot \"%s\" does not exist",
+		    conf.slot);
+	PQclear(r);
+	buf_reset(&sql);
 	buf_puts(&sql, "SELECT pg_replication_slot_advance(");
 	conn_literal(&sql, conf.slot);
 	buf_puts(&sql, ", ");
@@ -488,8 +583,14 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 			/* The server ended the stream without being asked:
 			 * it is shutting down (a fast shutdown ends the copy
 			 * cleanly, so even a clean end is a lost stream). */
-			while ((res = PQgetResult(c)) != NULL)
+			while ((res = PQgetResult(c)) != NULL) {
+				if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+				    !server_error_passes(res))
+					diag_errx(EXIT_DATA, "the server ended "
+					    "the stream: %s",
+					    PQresultErrorMessage(res));
 				PQclear(res);
+			}
 			return lost(c, "the server ended the stream");
 		}
 		if (n < 0)
@@ -747,8 +848,13 @@ main(int argc, char **argv)
 		ack_slot(c, ack);
 		goto done;
 	}
+	check_wal_level(c);
 	if (conf.create_pub)
 		create_publication(c);
+	else if (!publication_exists(c))
+		diag_errx(EXIT_DATA, "publication \"%s\" does not exist in "
+		    "database \"%s\": create it (CREATE PUBLICATION, or "
+		    "--create-publication)", conf.publication, db);
 	if (conf.create_slot)
 		created = create_slot(c, &snap, &start);
 

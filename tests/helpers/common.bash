@@ -48,3 +48,24 @@ diff_expected() {
 		return 1
 	fi
 }
+
+# wait_until [-t SECONDS] COMMAND [ARG...]: run COMMAND every 50 ms until it
+# succeeds; fail with a message naming it after SECONDS (default 120). Tests
+# wait for a condition, never for a fixed time: the generous default holds
+# on a machine whose cores other processes share.
+#   wait_until grep -q '"note":"after"' "$BATS_TEST_TMPDIR/out"
+wait_until() {
+	local limit=120 start=$SECONDS
+	if [[ $1 == -t ]]; then
+		limit=$2
+		shift 2
+	fi
+	until "$@"; do
+		if ((SECONDS - start >= limit)); then
+			printf 'wait_until: still false after %s s: %s\n' \
+			    "$limit" "$*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
