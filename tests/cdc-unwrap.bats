@@ -249,10 +249,7 @@ status 0'
 	exec 5>"$BATS_TEST_TMPDIR/in"
 	echo '{"before":null,"after":{"id":1},"source":{},"op":"c"}' >&5
 	# the row must arrive while the writer still holds the pipe open
-	for _ in $(seq 1 100); do
-		[ -s "$BATS_TEST_TMPDIR/out" ] && break
-		sleep 0.1
-	done
+	wait_until test -s "$BATS_TEST_TMPDIR/out"
 	run -0 cat "$BATS_TEST_TMPDIR/out"
 	exec 5>&-
 	wait "$pid"

@@ -180,16 +180,13 @@ EOF
 	pid=$!
 	exec 4>"$T/prod"
 	echo '{"id":1,"t":"2026-11-22T09:00:00Z","v":"old"}' >&4
-	sleep 0.5
+	wait_until pipe_drained 4
 	# the table's clock is at 09:00: a version for 10:00 may still come
 	run cat "$T/out"
 	assert_output ''
 	echo '{"id":1,"t":"2026-11-22T10:00:00Z","v":"new"}' >&4
 	echo '{"__watermark":"2026-11-22T10:00:00.001Z"}' >&4
-	for _ in $(seq 50); do
-		[ -s "$T/out" ] && break
-		sleep 0.1
-	done
+	wait_until test -s "$T/out"
 	run cat "$T/out"
 	exec 4>&-
 	wait "$pid"
@@ -221,23 +218,18 @@ EOF
 }
 
 @test "--idle-timeout: a quiet right input does not hold results back" {
-	mkfifo "$T/r"
-	interval-join --left - --right "$T/r" --on k --left-time t --right-time t \
-		--within=0,1s --type left --idle-timeout 200ms >"$T/out" 3>&- < <(
-		echo '{"k":1,"t":"2026-11-22T10:00:00Z"}'
-		echo '{"k":2,"t":"2026-11-22T10:00:05Z"}'
-		sleep 3) &
+	mkfifo "$T/l" "$T/r"
+	interval-join --left "$T/l" --right "$T/r" --on k --left-time t --right-time t \
+		--within=0,1s --type left --idle-timeout 200ms >"$T/out" 3>&- &
 	pid=$!
-	exec 4>"$T/r"
-	# nothing on the right: after the idle timeout the first row is decided
-	for _ in $(seq 40); do
-		[ -s "$T/out" ] && break
-		sleep 0.1
-	done
+	exec 5>"$T/l" 4>"$T/r"
+	printf '%s\n' '{"k":1,"t":"2026-11-22T10:00:00Z"}' '{"k":2,"t":"2026-11-22T10:00:05Z"}' >&5
+	# both inputs stay open, nothing on the right: after the idle timeout
+	# the first row is decided
+	wait_until test -s "$T/out"
 	run cat "$T/out"
-	exec 4>&-
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" || true
+	exec 4>&- 5>&-
+	wait "$pid"
 	assert_line -n 0 '{"k":1,"t":"2026-11-22T10:00:00Z"}'
 }
 
@@ -248,7 +240,7 @@ EOF
 	pid=$!
 	exec 4>"$T/l" 5>"$T/r"
 	echo '{"k":1,"t":0}' >&4
-	sleep 0.3
+	wait_until pipe_drained 4
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?

@@ -41,6 +41,11 @@ tail_run() {
 	pgcdc-tail -S "$slot" --publication "$pub" "$@"
 }
 
+# slot_active: this test's slot has a walsender streaming from it.
+slot_active() {
+	[[ $(psql_q "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$slot' AND active") == 1 ]]
+}
+
 make_sales() {
 	psql_q "CREATE TABLE $tbl (sale_id int PRIMARY KEY, user_id int, total_price numeric(10,2), note text);
 		CREATE PUBLICATION $pub FOR TABLE $tbl"
@@ -202,10 +207,10 @@ make_sales() {
 	pgcdc-tail -S "$slot" --publication "$pub" -v >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'before')"
-	for _ in $(seq 1 50); do grep -q '"note":"before"' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	wait_until grep -q '"note":"before"' "$BATS_TEST_TMPDIR/out"
 	runuser -u postgres -- "$CDC_PG_BINDIR/pg_ctl" -D "$CDC_PG_DIR/data" -m fast -w -t 30 restart -l "$CDC_PG_DIR/log" >/dev/null 2>&1 3>&-
 	psql_q "INSERT INTO $tbl VALUES (2, 1, 1, 'after')"
-	for _ in $(seq 1 100); do grep -q '"note":"after"' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	wait_until grep -q '"note":"after"' "$BATS_TEST_TMPDIR/out"
 	kill -TERM "$pid"
 	wait "$pid"
 	run -0 jq -r .after.note "$BATS_TEST_TMPDIR/out"
@@ -221,7 +226,7 @@ after'
 	pgcdc-tail -S "$slot" --publication "$pub" >"$BATS_TEST_TMPDIR/out" 3>&- &
 	pid=$!
 	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'live')"
-	for _ in $(seq 1 50); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	wait_until test -s "$BATS_TEST_TMPDIR/out"
 	kill -INT "$pid"
 	wait "$pid"
 	run -0 jq -r .after.note "$BATS_TEST_TMPDIR/out"
@@ -420,10 +425,7 @@ status 0'
 	# an end position far ahead: it waits, streaming, until the server goes
 	pgcdc-tail -S "$slot" --publication "$pub" -E FFFFFFFF/0 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
-	for _ in $(seq 1 50); do
-		[ "$(psql_q "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$slot' AND active")" = 1 ] && break
-		sleep 0.1
-	done
+	wait_until slot_active
 	runuser -u postgres -- "$CDC_PG_BINDIR/pg_ctl" -D "$CDC_PG_DIR/data" -m fast -w -t 30 restart -l "$CDC_PG_DIR/log" >/dev/null 2>&1 3>&-
 	status=0
 	wait "$pid" || status=$?

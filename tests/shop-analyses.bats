@@ -57,13 +57,9 @@ live_start() {
 live_send() {
 	printf '%s\n' "$@" >&4
 }
-# live_wait N: wait (up to 10 s) until the output has N lines
+# live_wait N: wait until the output has N lines
 live_wait() {
-	local i
-	for i in $(seq 100); do
-		[[ $(wc -l <"$W/live.out") -ge $1 ]] && return 0
-		sleep 0.1
-	done
+	wait_until lines_at_least "$1" "$W/live.out" && return 0
 	echo "no $1 lines of output before the end of input:" >&2
 	cat "$W/live.out" "$W/live.err" >&2
 	return 1
@@ -200,10 +196,7 @@ server.serve_forever()
 PY
 	python3 "$W/hook.py" "$W/port" "$W/posts" 3>&- &
 	hook_pid=$!
-	for _ in $(seq 50); do
-		[[ -s $W/port ]] && break
-		sleep 0.1
-	done
+	wait_until test -s "$W/port"
 	{
 		for i in 1 2 3 4 5 6; do
 			order "$i" 7 10:00:10 10.00

@@ -155,31 +155,47 @@ Try "attribution --help" for more information.'
 	    canon | diff -u - "$W/report"
 }
 
+# reading_stdin PID: the process waits in read(2) on its standard input
+# (x86-64 system call 0, descriptor 0).
+reading_stdin() {
+	local sc
+	read -r -a sc <"/proc/$1/syscall" || return 1
+	[[ ${sc[0]} == 0 && ${sc[1]} == 0x0 ]]
+}
+
 @test "attribution: SIGTERM ends the input, the joins drain, nothing is left behind" {
 	mkfifo "$W/in"
 	mkdir "$W/tmp"
 	# the whole morning, then the input stays open
 	(
 		cat "$D/morning.ndjson"
-		exec sleep 30
+		: >"$W/fed"
+		exec sleep 600
 	) >"$W/in" 3>&- &
 	local feeder=$! pid status=0
 	TMPDIR=$W/tmp "$ATTR" <"$W/in" >"$W/got" 2>"$W/err" 3>&- &
 	pid=$!
+	# a writer of our own, to see when all of the morning has been read
+	exec 4>"$W/in"
 	# the checkouts before 10:40 are decided without the end of input...
-	for _ in $(seq 100); do
-		[ "$(wc -l <"$W/got")" -lt 5 ] || break
-		sleep 0.1
-	done
+	wait_until lines_at_least 5 "$W/got"
 	[ "$(wc -l <"$W/got")" -ge 5 ]
 	[ "$(wc -l <"$W/got")" -lt 9 ]
 	local children
 	children=$(ps -o pid= --ppid "$pid" | wc -l)
 	[ "$children" -ge 5 ]
 	# ...the others once it stops
+	wait_until test -e "$W/fed"
+	wait_until pipe_drained 4
+	# tee, the script's head, dies by the signal: first it must have
+	# passed on all it read, so it waits for more on its standard input
+	local tee
+	tee=$(pgrep -P "$pid" -x tee)
+	wait_until reading_stdin "$tee"
 	kill -TERM "$pid"
 	wait "$pid" || status=$?
 	kill "$feeder" 2>/dev/null || true
+	exec 4>&-
 	[ "$status" -eq 0 ]
 	stderr=$(cat "$W/err")
 	no_errors

@@ -15,6 +15,10 @@ demo_leftovers() {
 	ls -d /tmp/cdc-demo-pg.* /tmp/cdc-demo.* 2>/dev/null || true
 }
 
+no_demo_leftovers() {
+	[[ -z $(demo_leftovers) ]]
+}
+
 @test "demo: a 10 s run fills every analysis and a lake DuckDB reads" {
 	[ -z "$(demo_leftovers)" ] || skip "another demo is running"
 	run -0 env DEMO_SECONDS=10 DEMO_OUT="$OUT" "$REPO_ROOT/scripts/demo" --no-view
@@ -65,10 +69,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' env DEMO_SECONDS=60 DEMO_OUT="$OUT" \
 	    "$REPO_ROOT/scripts/demo" --no-view >"$BATS_TEST_TMPDIR/log" 2>&1 &
 	pid=$!
 	# wait until traffic runs (the pipeline is up)
-	for _ in $(seq 1 150); do
-		grep -q 'shop traffic' "$BATS_TEST_TMPDIR/log" && break
-		sleep 0.2
-	done
+	wait_until grep -q 'shop traffic' "$BATS_TEST_TMPDIR/log"
 	sleep 3
 	kill -INT -- -"$pid"
 	# not `run wait`: run's subshell cannot wait for our child
@@ -76,7 +77,8 @@ os.execvp(sys.argv[1], sys.argv[1:])' env DEMO_SECONDS=60 DEMO_OUT="$OUT" \
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 130 ]
 	grep -q 'interrupted' "$BATS_TEST_TMPDIR/log"
-	sleep 0.5
+	# the demo's children may still be on their way out
+	wait_until -t 30 no_demo_leftovers
 	run demo_leftovers
 	assert_output ''
 }

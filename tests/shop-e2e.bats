@@ -32,6 +32,11 @@ latest() {
 	    | map(select(.__kind != "-D") | del(.__kind))[]' | sort
 }
 
+# confirmed_past LSN: the e2e slot has confirmed everything up to LSN.
+confirmed_past() {
+	[[ $(psql_q "SELECT confirmed_flush_lsn >= '$1' FROM pg_replication_slots WHERE slot_name = 'e2e'") == t ]]
+}
+
 @test "end to end: live windows equal PostgreSQL's GROUP BY, the lake equals every table" {
 	set -o pipefail
 	W=$BATS_TEST_TMPDIR
@@ -55,11 +60,7 @@ latest() {
 
 	# drain: PostgreSQL has every change confirmed, then end of input
 	end=$(psql_q 'SELECT pg_current_wal_lsn()')
-	for _ in $(seq 1 100); do
-		[ "$(psql_q "SELECT confirmed_flush_lsn >= '$end' FROM
-		    pg_replication_slots WHERE slot_name = 'e2e'")" = t ] && break
-		sleep 0.2
-	done
+	wait_until confirmed_past "$end"
 	kill -TERM "$tail"
 	wait "$tail"
 	wait "$p1"

@@ -182,6 +182,11 @@ Try "lake --help" for more information.'
 {\"user_id\":101,\"last_login\":\"2030-01-01T08:05:00.000Z\",\"city\":\"London\",\"gender\":\"female\",\"reward_points\":23,\"version\":4,\"valid_from\":\"${T[3]}\",\"valid_to\":null,\"is_current\":true}"
 }
 
+# parquet_in DIR: DIR holds a Parquet file.
+parquet_in() {
+	[[ -n $(find "$1" -name '*.parquet' 2>/dev/null) ]]
+}
+
 @test "lake: files are committed while the stream runs (--roll-interval), and SIGTERM commits the rest" {
 	local n pid
 	n=$(wc -l <"$D/events.ndjson")
@@ -189,22 +194,23 @@ Try "lake --help" for more information.'
 	# half the stream, then a pause with the input still open
 	(
 		head -n $((n / 2)) "$D/events.ndjson"
-		exec sleep 30
+		: >"$W/fed"
+		exec sleep 600
 	) >"$W/in" 3>&- &
 	local feeder=$!
 	"$LAKE" -o "$W/lake" --roll-interval 1s <"$W/in" 3>&- &
 	pid=$!
+	# a writer of our own, to see when the lake has read all of the half
+	exec 4>"$W/in"
 	# files appear without the end of input
-	for _ in $(seq 50); do
-		[ -z "$(find "$W/lake" -name '*.parquet' 2>/dev/null)" ] || break
-		sleep 0.1
-	done
-	[ -n "$(find "$W/lake" -name '*.parquet')" ]
-	sleep 1.5
+	wait_until parquet_in "$W/lake"
+	wait_until test -e "$W/fed"
+	wait_until pipe_drained 4
 	kill -TERM "$pid"
 	local status=0
 	wait "$pid" || status=$?
 	kill "$feeder" 2>/dev/null || true
+	exec 4>&-
 	[ "$status" -eq 0 ]
 	# every row of the half read back, no temporary file left
 	run -0 "$QUERY" "SELECT count(*) AS n FROM read_parquet('$W/lake/**/*.parquet',

@@ -34,17 +34,6 @@ tree() {
 	(cd "$1" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 }
 
-# wait_for CMD...: until CMD succeeds, at most 30 seconds.
-wait_for() {
-	local i
-	for i in $(seq 300); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	echo "gave up waiting for: $*" >&2
-	return 1
-}
-
 # count_files DIR PATTERN N: DIR holds exactly N files named PATTERN.
 count_files() {
 	[ "$(find "$1" -type f -name "$2" | wc -l)" -eq "$3" ]
@@ -544,7 +533,7 @@ part-$(lsn20 901)-$(lsn20 1000).parquet"
 	mkdir "$T/lake"
 	(
 		echo '{"a":1}'
-		wait_for count_files "$T/lake" 'part-*.parquet' 1
+		wait_until count_files "$T/lake" 'part-*.parquet' 1
 		tree "$T/lake" >"$T/seen"
 		echo '{"a":2}'
 	) | to-parquet-csv -o "$T/lake" --roll-interval 1s 3>&-
@@ -598,8 +587,8 @@ k=b/part-$(lsn20 6)-$(lsn20 6).parquet 1"
 	pid=$!
 	exec 4>"$T/in"
 	lsn_rows 5 >&4
-	wait_for count_files "$T/lake" 'part-*.parquet' 2
-	wait_for count_files "$T/lake" '.part-*.tmp' 1
+	wait_until count_files "$T/lake" 'part-*.parquet' 2
+	wait_until count_files "$T/lake" '.part-*.tmp' 1
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -620,8 +609,8 @@ part-$(lsn20 5)-$(lsn20 5).parquet"
 	exec 4>"$T/in"
 	lsn_rows 23 >&4
 	# 11 and 12 rows: two files each committed, two open with rows
-	wait_for count_files "$T/lake" 'part-*.parquet' 4
-	wait_for count_files "$T/lake" '.part-*.tmp' 2
+	wait_until count_files "$T/lake" 'part-*.parquet' 4
+	wait_until count_files "$T/lake" '.part-*.tmp' 2
 	kill -9 "$pid"
 	wait "$pid" || true
 	exec 4>&-
@@ -637,7 +626,7 @@ part-$(lsn20 5)-$(lsn20 5).parquet"
 		printf "{\"k\":%d,\"i\":%d,\"s\":\"some text %d\"}\n", i % 3, i, i }' |
 	    to-parquet-csv -o "$T/big" -p k --roll-rows 100000 --row-group-rows 20000 3>&- &
 	pid=$!
-	wait_for at_least "$T/big" 'part-*.parquet' 3
+	wait_until at_least "$T/big" 'part-*.parquet' 3
 	kill -9 "$pid"
 	wait "$pid" || true
 	run -0 bash -c "find '$T/big' -type f ! -name 'part-*.parquet' ! -name '.part-*.parquet.tmp' | wc -l"
@@ -654,7 +643,7 @@ part-$(lsn20 5)-$(lsn20 5).parquet"
 	pid=$!
 	exec 4>"$T/in"
 	echo '{"a":1}' >&4
-	wait_for test -e "$T/.out.parquet.tmp"
+	wait_until test -e "$T/.out.parquet.tmp"
 	kill -INT "$pid"
 	rc=0
 	wait "$pid" || rc=$?

@@ -253,10 +253,7 @@ EOF
 	exec 4>"$T/in"
 	printf '%s\n' '{"g":1,"v":1}' '{"g":1,"v":3}' '{"g":1,"v":2}' '{"g":2,"v":5}' >&4
 	# g=1 is complete once g=2 begins: written before input ends
-	for _ in $(seq 50); do
-		[ "$(wc -l <"$T/out")" -ge 2 ] && break
-		sleep 0.1
-	done
+	wait_until lines_at_least 2 "$T/out"
 	run cat "$T/out"
 	assert_output '{"g":1,"v":3,"rank":1}
 {"g":1,"v":2,"rank":2}'
@@ -593,7 +590,7 @@ gen_windows() {
 	pid=$!
 	exec 4>"$T/in"
 	printf '%s\n' '{"g":1,"v":1}' '{"g":2,"v":2}' '{"g":1,"v":3}' >&4
-	sleep 0.3
+	wait_until pipe_drained 4
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -611,10 +608,7 @@ gen_windows() {
 	pid=$!
 	exec 4>"$T/in"
 	echo '{"v":1}' >&4
-	for _ in $(seq 50); do
-		[ -s "$T/out" ] && break
-		sleep 0.1
-	done
+	wait_until test -s "$T/out"
 	run cat "$T/out"
 	exec 4>&-
 	wait "$pid"

@@ -418,7 +418,7 @@ gen_stream() {
 	exec 4>"$T/in"
 	echo '{"t":0}' >&4
 	echo '{"t":1}' >&4
-	sleep 0.3
+	wait_until pipe_drained 4
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -437,10 +437,7 @@ gen_stream() {
 	echo '{"t":"2026-11-22T10:00:00.500Z"}' >&4
 	# nothing else arrives: after ~0.5 s of idleness the window [10:00:00,
 	# 10:00:01) must be written while input is still open
-	for _ in $(seq 50); do
-		[ -s "$T/out" ] && break
-		sleep 0.1
-	done
+	wait_until test -s "$T/out"
 	run cat "$T/out"
 	exec 4>&-
 	wait "$pid"

@@ -22,6 +22,7 @@
 #include "lread.h"
 #include "opts.h"
 #include "progress.h"
+#include "sigstop.h"
 #include "unwrap.h"
 
 #define SHORTOPTS	"?Va:ck:qt:v"
@@ -147,6 +148,8 @@ OPTS_COMMON_HELP
 	    diag_progname, diag_progname);
 }
 
+static volatile sig_atomic_t stop;
+
 int
 main(int argc, char **argv)
 {
@@ -203,8 +206,11 @@ main(int argc, char **argv)
 	memset(&ev, 0, sizeof(ev));
 	ev.d = &doc;
 	setup_names(&ev);
+	/* A signal ends the input: the lines read are written, then the
+	 * output is flushed, so a stage after this one sees its end. */
+	sigstop_install(&stop);
 	progress_init(&pg, "lines");
-	for (i = 0; i < (argc > 0 ? argc : 1); i++) {
+	for (i = 0; i < (argc > 0 ? argc : 1) && !stop; i++) {
 		path = argc > 0 ? argv[i] : "-";
 		if (lread_open(&in, path, opts.max_line) != 0) {
 			diag_msg("could not open \"%s\": %s", path,
@@ -213,9 +219,12 @@ main(int argc, char **argv)
 			continue;
 		}
 		in.idle = idle_flush;
+		in.stop = &stop;
 		ev.in = &in;
 		while ((rc = lread_next(&in, &ev.line, &ev.len)) !=
 		    LREAD_EOF) {
+			if (rc == LREAD_STOP)
+				break;
 			if (rc == LREAD_ERROR) {
 				diag_msg("could not read \"%s\": %s", in.name,
 				    strerror(errno));

@@ -25,6 +25,7 @@
 #include "lread.h"
 #include "opts.h"
 #include "progress.h"
+#include "sigstop.h"
 #include "statefile.h"
 
 #define SHORTOPTS	"?Vqv"
@@ -150,13 +151,6 @@ OPTS_COMMON_HELP
 	    diag_progname, diag_progname);
 }
 
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static int64_t
 mono_us(void)
 {
@@ -181,7 +175,6 @@ main(int argc, char **argv)
 {
 	static const char *const types[] = { "inner", "left", NULL };
 	static const char *const picks[] = { "all", "first", "last", NULL };
-	struct sigaction sa;
 	int c, have_within = 0, have_pick = 0, s;
 	int64_t d;
 	size_t held, max_held;
@@ -326,11 +319,7 @@ main(int argc, char **argv)
 	if (conf.state_path != NULL)
 		state_load();
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll is cut short */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigstop_install(&stop);
 
 	progress_init(&pg, "lines");
 	run();
@@ -740,7 +729,7 @@ read_some(int s)
 	size_t len;
 	int rc, k;
 
-	for (k = 0; k < BATCH && !stop; k++) {
+	for (k = 0; k < BATCH; k++) {
 		rc = lread_next(&in[s], &line, &len);
 		switch (rc) {
 		case LREAD_LINE:
@@ -802,7 +791,13 @@ run(void)
 	int live[2];
 
 	blocked[LEFT] = blocked[RIGHT] = 1;
-	while (!stop && !(clk.s[LEFT].eof && clk.s[RIGHT].eof)) {
+	while (!(clk.s[LEFT].eof && clk.s[RIGHT].eof)) {
+		/* After a signal only the lines already read are processed
+		 * (they left the pipe: dropping them would lose them): no
+		 * input reads again, and once none has a whole line left,
+		 * the loop ends. */
+		if (stop)
+			in[LEFT].ready = in[RIGHT].ready = 0;
 		for (s = LEFT; s <= RIGHT; s++)
 			live[s] = !clk.s[s].eof && !blocked[s];
 		if (live[LEFT] && live[RIGHT])
@@ -811,6 +806,8 @@ run(void)
 		else if (live[LEFT] || live[RIGHT])
 			s = live[LEFT] ? LEFT : RIGHT;
 		else {
+			if (stop)
+				break;
 			/* nothing buffered: show what we have, then wait */
 			jout_flush(&jout_stdout);
 			if (late_open)
@@ -823,7 +820,7 @@ run(void)
 		read_some(s);
 		/* now and then: has the other input got data, has one gone
 		 * quiet? */
-		if (++turns % 8 == 0 || blocked[s]) {
+		if (!stop && (++turns % 8 == 0 || blocked[s])) {
 			wait_inputs(0);
 			idle_check();
 		}

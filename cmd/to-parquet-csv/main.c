@@ -26,6 +26,7 @@
 #include "lread.h"
 #include "opts.h"
 #include "progress.h"
+#include "sigstop.h"
 
 #define SHORTOPTS	"?Vf:o:p:qv"
 
@@ -111,21 +112,6 @@ OPTS_COMMON_HELP
 "With no FILE, or when FILE is -, read standard input.\n"
 "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
 	    diag_progname, diag_progname);
-}
-
-/* Stop reading; the files open are committed. A second SIGINT or SIGTERM
- * is not caught: it ends the program at once, leaving temporary files. */
-static void
-on_signal(int sig)
-{
-	struct sigaction dfl;
-
-	(void)sig;
-	stop = 1;
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGINT, &dfl, NULL);
-	sigaction(SIGTERM, &dfl, NULL);
 }
 
 /* CSV on standard output and its reader went away (DESIGN.md section 1):
@@ -280,11 +266,9 @@ main(int argc, char **argv)
 	if (lc.mode == LAKE_DIR)
 		raise_nofile(lc.max_open + 32);
 
+	sigstop_install(&stop);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: reads are cut short */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (lc.mode == LAKE_STDOUT) {
 		sa.sa_handler = on_sigpipe;
 		sigaction(SIGPIPE, &sa, NULL);
@@ -458,7 +442,10 @@ read_input(struct lread *in)
 	int rc, tick = in->idle != NULL;
 
 	l.in = in;
-	while (!stop && (rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
+	/* After a signal, lread_next still returns the lines already read
+	 * (they left the pipe: dropping them would lose them), then
+	 * LREAD_STOP instead of reading more. */
+	while ((rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
 		if (rc == LREAD_STOP)
 			break;
 		if (rc == LREAD_ERROR) {

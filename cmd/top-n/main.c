@@ -24,6 +24,7 @@
 #include "lread.h"
 #include "opts.h"
 #include "progress.h"
+#include "sigstop.h"
 #include "topn.h"
 #include "tstamp.h"
 
@@ -120,18 +121,10 @@ OPTS_COMMON_HELP
 	    diag_progname, diag_progname);
 }
 
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 int
 main(int argc, char **argv)
 {
 	static const char *const emits[] = { "final", "update", NULL };
-	struct sigaction sa;
 	struct lread in;
 	struct buf q = BUF_INIT;
 	const char *path, *bad;
@@ -208,11 +201,7 @@ main(int argc, char **argv)
 	setup_lookup();
 	parts_setup();
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: reads are cut short */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigstop_install(&stop);
 
 	progress_init(&pg, "lines");
 	for (i = 0; i < (size_t)(argc > 0 ? argc : 1) && !stop; i++) {
@@ -535,7 +524,10 @@ read_input(struct lread *in)
 	int rc;
 
 	l.in = in;
-	while (!stop && (rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
+	/* After a signal, lread_next still returns the lines already read
+	 * (they left the pipe: dropping them would lose them), then
+	 * LREAD_STOP instead of reading more. */
+	while ((rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
 		if (rc == LREAD_STOP)
 			break;
 		if (rc == LREAD_ERROR) {

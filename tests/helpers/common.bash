@@ -69,3 +69,17 @@ wait_until() {
 		sleep 0.05
 	done
 }
+
+# pipe_drained FD: true when nothing written to the pipe or FIFO open on
+# file descriptor FD is still waiting to be read: the reader has taken it.
+#   exec 4>"$T/in"; echo '{"t":0}' >&4; wait_until pipe_drained 4
+pipe_drained() {
+	[[ $(python3 -c 'import fcntl, struct, sys, termios
+n = fcntl.ioctl(int(sys.argv[1]), termios.FIONREAD, b"\0\0\0\0")
+print(struct.unpack("i", n)[0])' "$1") == 0 ]]
+}
+
+# lines_at_least N FILE: FILE has at least N lines.
+lines_at_least() {
+	[[ -f $2 && $(wc -l <"$2") -ge $1 ]]
+}
