@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "utf8.h"
 
 const char *diag_progname = "cdc-pipes";
 int diag_verbosity;
@@ -55,39 +56,6 @@ put(char *out, size_t cap, size_t *len, const char *s, size_t k)
 	return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		k = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		k = 3;
-		if (s[0] == 0xE0)
-			lo = 0xA0;
-		else if (s[0] == 0xED)
-			hi = 0x9F;	/* no surrogates */
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		k = 4;
-		if (s[0] == 0xF0)
-			lo = 0x90;
-		else if (s[0] == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (n < k || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < k; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return k;
-}
-
 size_t
 diag_one_line(char *out, size_t cap, const char *s, size_t n)
 {
@@ -116,7 +84,7 @@ diag_one_line(char *out, size_t cap, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = p[i] < 0x20 || p[i] == 0x7F ? 0 : utf8_len(p + i, n - i);
+		k = p[i] < 0x20 || p[i] == 0x7F ? 0 : utf8_seq(p + i, n - i);
 		if (k == 0) {
 			snprintf(esc, sizeof(esc), "\\x%02X", p[i]);
 			if (put(out, cap, &len, esc, 4) != 0)

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "jout.h"
 #include "tstamp.h"
+#include "utf8.h"
 
 struct jout jout_stdout;
 
@@ -192,7 +193,7 @@ special:
 void
 jout_quote_buf(struct buf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, k;
 
 	buf_putc(b, '"');
 	for (i = 0; i < n; i++) {
@@ -210,8 +211,15 @@ jout_quote_buf(struct buf *b, const char *s, size_t n)
 			if (ch < 0x20)
 				buf_printf(b, "\\u00%c%c", hexdig[ch >> 4],
 				    hexdig[ch & 0xF]);
-			else
+			else if (ch < 0x80)
 				buf_putc(b, (char)ch);
+			else if ((k = utf8_seq((const unsigned char *)s + i,
+			    n - i)) == 0)
+				buf_puts(b, "\xEF\xBF\xBD");	/* U+FFFD */
+			else {
+				buf_append(b, s + i, k);
+				i += k - 1;
+			}
 		}
 	}
 	buf_putc(b, '"');

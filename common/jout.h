@@ -79,7 +79,10 @@ jout_lit(struct jout *o, const char *s)
  * '"', '\\' and control characters. */
 void	jout_str(struct jout *o, const char *s, size_t n);
 /* The same quoting into memory: append s (n bytes) to b as a JSON string,
- * for keys and names prepared once (setup, not the hot path). */
+ * for keys and names prepared once (setup, not the hot path). Text from
+ * outside that is not well-formed UTF-8 (a name from a SQL_ASCII database,
+ * an option's bytes) gets U+FFFD for each byte that starts no character,
+ * so the JSON stays valid. */
 struct buf;
 void	jout_quote_buf(struct buf *b, const char *s, size_t n);
 void	jout_i64(struct jout *o, int64_t v);

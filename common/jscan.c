@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "jscan.h"
+#include "utf8.h"
 
 static int	 fail(struct jdoc *, const unsigned char *, const char *);
 static void	 grow(struct jdoc *);
@@ -24,7 +25,6 @@ static const unsigned char *scan_string_slow(struct jdoc *, uint32_t,
 		    const unsigned char *);
 static const unsigned char *scan_number(struct jdoc *, uint32_t,
 		    const unsigned char *, const unsigned char *);
-static size_t	 utf8_len(const unsigned char *, const unsigned char *);
 static int	 hex4(const unsigned char *, unsigned *);
 static size_t	 unescape_one(const char *, const char *, char *, size_t *);
 
@@ -307,7 +307,7 @@ scan_string_slow(struct jdoc *d, uint32_t t, const unsigned char *q,
 		if (*p < 0x20)
 			return fail(d, p, "control character in string"), NULL;
 		if (*p >= 0x80) {
-			if ((n = utf8_len(p, end)) == 0)
+			if ((n = utf8_seq(p, (size_t)(end - p))) == 0)
 				return fail(d, p, "invalid UTF-8"), NULL;
 			p += n;
 			continue;
@@ -382,40 +382,6 @@ scan_number(struct jdoc *d, uint32_t t, const unsigned char *p,
 	d->tok[t].len = (uint32_t)(p - q);
 	d->tok[t].flags = flags;
 	return p;
-}
-
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t
-utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-	size_t n, i;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
 }
 
 static int
@@ -690,7 +656,7 @@ jscan_utf8_valid(const char *s, size_t n)
 			p++;
 			continue;
 		}
-		if ((k = utf8_len(p, end)) == 0)
+		if ((k = utf8_seq(p, (size_t)(end - p))) == 0)
 			return 0;
 		p += k;
 	}

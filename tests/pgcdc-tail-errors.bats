@@ -111,3 +111,34 @@ teardown() {
 	run -0 psql_q "SELECT count(*) FROM pg_publication WHERE pubname = '$pub'"
 	assert_output 1
 }
+
+@test "a LATIN1 database: names and values come out as UTF-8, snapshot and stream" {
+	psql_q "CREATE DATABASE latin ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+	PGCLIENTENCODING=UTF8 psql_q 'CREATE TABLE "tablé" (id int PRIMARY KEY, "né" text);
+		INSERT INTO "tablé" VALUES (1, $$café$$);
+		CREATE PUBLICATION p FOR ALL TABLES' -d latin
+	run -0 --separate-stderr bash -c 'set -o pipefail; pgcdc-tail -d latin -S "$1" --publication p --create-slot -E now | jq -c "[.source.table, .after]"' _ "$slot"
+	assert_output '["tablé",{"id":1,"né":"café"}]'
+	PGCLIENTENCODING=UTF8 psql_q 'INSERT INTO "tablé" VALUES (2, $$naïve ü$$)' -d latin
+	run -0 --separate-stderr bash -c 'set -o pipefail; pgcdc-tail -d latin -S "$1" --publication p -E now | jq -c "[.source.table, .after]"' _ "$slot"
+	assert_output '["tablé",{"id":2,"né":"naïve ü"}]'
+	psql_q "SELECT pg_drop_replication_slot('$slot')" -d latin >/dev/null
+}
+
+@test "a SQL_ASCII database with bytes that are not UTF-8: a clear error, never a line that is not JSON" {
+	psql_q "CREATE DATABASE ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+	psql_q "CREATE TABLE t (id int PRIMARY KEY, v text); CREATE PUBLICATION p FOR ALL TABLES" -d ascii
+	pgcdc-tail -d ascii -S "$slot" --publication p --create-slot -E now >/dev/null
+	psql_q "INSERT INTO t VALUES (1, 'ok')" -d ascii
+	printf "INSERT INTO t VALUES (2, 'caf\351')" >"$BATS_TEST_TMPDIR/sql"
+	psql_q "$(<"$BATS_TEST_TMPDIR/sql")" -d ascii
+	run -1 --separate-stderr pgcdc-tail -d ascii -S "$slot" --publication p -E now
+	# the transaction before is whole, and JSON
+	assert_output --regexp '^\{"before":null,"after":\{"id":1,"v":"ok"\},.*\}$'
+	[[ $stderr == 'pgcdc-tail: the server ended the stream: ERROR:  invalid byte sequence for encoding "UTF8": 0xe9; CONTEXT:  slot "'"$slot"'", output plugin "pgoutput", in the change callback, associated LSN '* ]]
+	# the snapshot of such a table: the same error from COPY
+	run -1 --separate-stderr pgcdc-tail -d ascii -S "${slot}_2" --publication p --create-slot -E now
+	assert_output ''
+	[[ $stderr == 'pgcdc-tail: could not copy table "public.t": ERROR:  invalid byte sequence for encoding "UTF8": 0xe9'* ]]
+	psql_q "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = 'ascii'" >/dev/null
+}

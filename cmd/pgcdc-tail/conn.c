@@ -11,6 +11,7 @@
 
 
 #define SESSION_OPTIONS "-c DateStyle=ISO -c TimeZone=UTC " \
+	"-c client_encoding=UTF8 " \
 	"-c IntervalStyle=postgres -c extra_float_digits=3"
 
 static PGconn	*conn_connect(const struct conn_opts *, int, int);

@@ -647,6 +647,11 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 				break;
 			}
 			rc = stream_message(s, start, body, (size_t)n - 25);
+			if (rc < 0)
+				diag_errx(EXIT_DATA, "malformed replication "
+				    "message at %X/%X: %s",
+				    (unsigned)(start >> 32), (unsigned)start,
+				    s->error);
 			if (start > received)
 				received = start;
 		}

@@ -4,7 +4,9 @@
  * Message layouts are PostgreSQL's "Logical Replication Message Formats"
  * (protocol version 1); every integer is big-endian, every string
  * NUL-terminated. Each read is bounds-checked: a short or garbled message
- * is reported, never read past.
+ * is reported, never read past. The cursor keeps the first error: a read
+ * after it returns zeros and an empty string, so a decoder reads on
+ * without checking each step and looks once, before it acts.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,22 +44,36 @@ struct tuple {
 struct cursor {
 	const unsigned char	*p;
 	const unsigned char	*end;
+	const char		*err;	/* the first problem, or NULL */
 };
 
 static struct tuple oldtup, newtup;
 static struct buf scratch = BUF_INIT;
 
+/* Note the first problem; later ones follow from it. */
 static void
-bad_message(const char *what)
+bad(struct cursor *c, const char *what)
 {
-	diag_errx(EXIT_DATA, "malformed replication message: %s", what);
+	if (c->err == NULL)
+		c->err = what;
+	c->p = c->end;
+}
+
+static int
+have(struct cursor *c, size_t n)
+{
+	if (c->err != NULL || (size_t)(c->end - c->p) < n) {
+		bad(c, "truncated");
+		return 0;
+	}
+	return 1;
 }
 
 static uint8_t
 get8(struct cursor *c)
 {
-	if (c->end - c->p < 1)
-		bad_message("truncated");
+	if (!have(c, 1))
+		return 0;
 	return *c->p++;
 }
 
@@ -66,8 +82,8 @@ get16(struct cursor *c)
 {
 	uint16_t v;
 
-	if (c->end - c->p < 2)
-		bad_message("truncated");
+	if (!have(c, 2))
+		return 0;
 	v = (uint16_t)(c->p[0] << 8 | c->p[1]);
 	c->p += 2;
 	return v;
@@ -78,8 +94,8 @@ get32(struct cursor *c)
 {
 	uint32_t v;
 
-	if (c->end - c->p < 4)
-		bad_message("truncated");
+	if (!have(c, 4))
+		return 0;
 	v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 |
 	    (uint32_t)c->p[2] << 8 | c->p[3];
 	c->p += 4;
@@ -97,11 +113,16 @@ get64(struct cursor *c)
 static const char *
 getstr(struct cursor *c)
 {
-	const unsigned char *z = memchr(c->p, '\0', (size_t)(c->end - c->p));
+	const unsigned char *z;
 	const char *s = (const char *)c->p;
 
-	if (z == NULL)
-		bad_message("unterminated string");
+	if (c->err != NULL)
+		return "";
+	z = memchr(c->p, '\0', (size_t)(c->end - c->p));
+	if (z == NULL) {
+		bad(c, "unterminated string");
+		return "";
+	}
 	c->p = z + 1;
 	return s;
 }
@@ -195,7 +216,7 @@ on_relation(struct stream *s, struct cursor *c)
 	(void)get8(c);				/* replica identity */
 	r->ncols = get16(c);
 	r->cols = xcalloc((size_t)r->ncols + 1, sizeof(*r->cols));
-	for (i = 0; i < r->ncols; i++) {
+	for (i = 0; i < r->ncols && c->err == NULL; i++) {
 		r->cols[i].iskey = (get8(c) & 1) != 0;	/* flags: 1 = key */
 		name = getstr(c);
 		r->cols[i].name = xstrdup(name);
@@ -206,6 +227,10 @@ on_relation(struct stream *s, struct cursor *c)
 		free(qn);
 		r->cols[i].typoid = get32(c);
 		(void)get32(c);			/* type modifier */
+	}
+	if (c->err != NULL) {
+		relation_free(r);
+		return;
 	}
 	/* pg_catalog shows as an empty namespace. */
 	qn = json_quoted(nsp[0] != '\0' ? nsp : "pg_catalog");
@@ -222,12 +247,16 @@ on_relation(struct stream *s, struct cursor *c)
 }
 
 static struct relation *
-relation(struct stream *s, uint32_t relid)
+relation(struct stream *s, struct cursor *c)
 {
-	struct relation *r = hmap_get(&s->rels, &relid, sizeof(relid));
+	uint32_t relid = get32(c);
+	struct relation *r;
 
+	if (c->err != NULL)
+		return NULL;
+	r = hmap_get(&s->rels, &relid, sizeof(relid));
 	if (r == NULL)
-		bad_message("change for a relation never described");
+		bad(c, "change for a relation never described");
 	return r;
 }
 
@@ -239,8 +268,10 @@ get_tuple(struct cursor *c, struct tuple *t, const struct relation *r)
 	int i, n;
 
 	n = get16(c);
-	if (n > r->ncols)
-		bad_message("tuple has more columns than its relation");
+	if (n > r->ncols) {
+		bad(c, "tuple has more columns than its relation");
+		return;
+	}
 	if (n > t->cap) {
 		t->cap = n;
 		t->kind = xrealloc(t->kind, (size_t)n);
@@ -248,7 +279,7 @@ get_tuple(struct cursor *c, struct tuple *t, const struct relation *r)
 		t->len = xrealloc(t->len, (size_t)n * sizeof(*t->len));
 	}
 	t->ncols = n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && c->err == NULL; i++) {
 		t->kind[i] = (char)get8(c);
 		t->val[i] = NULL;
 		t->len[i] = 0;
@@ -258,13 +289,13 @@ get_tuple(struct cursor *c, struct tuple *t, const struct relation *r)
 			break;
 		case 't':
 			t->len[i] = get32(c);
-			if ((size_t)(c->end - c->p) < t->len[i])
-				bad_message("truncated column value");
+			if (!have(c, t->len[i]))
+				break;
 			t->val[i] = (const char *)c->p;
 			c->p += t->len[i];
 			break;
 		default:
-			bad_message("unknown column kind");
+			bad(c, "unknown column kind");
 		}
 	}
 }
@@ -365,14 +396,16 @@ write_source(struct stream *s, const struct relation *r, uint64_t lsn,
 static void
 on_change(struct stream *s, struct cursor *c, char msg, uint64_t lsn)
 {
-	struct relation *r = relation(s, get32(c));
+	struct relation *r = relation(s, c);
 	struct buf toast = BUF_INIT;
 	int has_old = 0, old_keys = 0;
 	char kind, op;
 
+	if (r == NULL)
+		return;
 	if (msg == 'I') {
 		if (get8(c) != 'N')
-			bad_message("insert without a new tuple");
+			bad(c, "insert without a new tuple");
 		get_tuple(c, &newtup, r);
 		op = 'c';
 	} else {
@@ -385,13 +418,14 @@ on_change(struct stream *s, struct cursor *c, char msg, uint64_t lsn)
 		}
 		if (msg == 'U') {
 			if (kind != 'N')
-				bad_message("update without a new tuple");
+				bad(c, "update without a new tuple");
 			get_tuple(c, &newtup, r);
 		} else if (!has_old)
-			bad_message("delete without an old tuple");
+			bad(c, "delete without an old tuple");
 		op = msg == 'U' ? 'u' : 'd';
 	}
-	if (replayed(s))
+	/* Nothing is written of a message that does not decode whole. */
+	if (c->err != NULL || replayed(s))
 		return;
 	jout_lit(s->out, "{\"before\":");
 	if (has_old)
@@ -414,10 +448,19 @@ static void
 on_truncate(struct stream *s, struct cursor *c, uint64_t lsn)
 {
 	uint32_t i, n = get32(c);
+	struct cursor check;
 
 	(void)get8(c);
+	/* Every relation first, so a bad one writes nothing. */
+	check = *c;
+	for (i = 0; i < n && check.err == NULL; i++)
+		(void)relation(s, &check);
+	if (check.err != NULL) {
+		bad(c, check.err);
+		return;
+	}
 	for (i = 0; i < n; i++) {
-		struct relation *r = relation(s, get32(c));
+		struct relation *r = relation(s, c);
 
 		if (replayed(s))
 			continue;
@@ -430,45 +473,69 @@ int
 stream_message(struct stream *s, uint64_t lsn, const unsigned char *p,
     size_t n)
 {
-	struct cursor c = { p, p + n };
+	struct cursor c = { p, p + n, NULL };
 	char msg = (char)get8(&c);
+	int rc = 0;
+	uint64_t t;
+	uint32_t xid;
 
 	switch (msg) {
 	case 'B':	/* Int64 final LSN, Int64 commit time, Int32 xid */
 		(void)get64(&c);
-		s->commit_ms = (int64_t)(((int64_t)get64(&c) + PG_EPOCH_US) /
-		    1000);
-		s->xid = get32(&c);
+		t = get64(&c);
+		xid = get32(&c);
+		if (c.err != NULL)
+			break;
+		/* microseconds after 2000: the int64 range of PostgreSQL's
+		 * timestamps, which the Unix-epoch offset must not wrap */
+		if ((int64_t)t > INT64_MAX - PG_EPOCH_US) {
+			bad(&c, "commit time out of range");
+			break;
+		}
+		s->commit_ms = ((int64_t)t + PG_EPOCH_US) / 1000;
+		s->xid = xid;
 		s->in_txn = 1;
 		s->txn_events = 0;
 		if (s->xid != s->skip_xid)
 			s->skip = 0;	/* that one was not replayed */
-		return 0;
+		break;
 	case 'C':	/* Int8 flags, Int64 commit LSN, Int64 end LSN, time */
 		(void)get8(&c);
 		(void)get64(&c);
-		s->commit_end = get64(&c);
+		t = get64(&c);
+		if (c.err != NULL)
+			break;
+		s->commit_end = t;
 		s->in_txn = 0;
 		s->skip = 0;
 		s->txns++;
-		return 'C';
+		rc = 'C';
+		break;
 	case 'R':
 		on_relation(s, &c);
-		return 0;
+		break;
 	case 'I':
 	case 'U':
 	case 'D':
 		on_change(s, &c, msg, lsn);
-		return 0;
+		break;
 	case 'T':
 		on_truncate(s, &c, lsn);
-		return 0;
+		break;
 	case 'O':	/* origin */
 	case 'Y':	/* type */
 	case 'M':	/* logical decoding message */
-		return 0;
+		break;
 	default:
-		diag_errx(EXIT_DATA, "malformed replication message: unknown "
-		    "type \"%c\"", msg);
+		if (c.err == NULL)
+			bad(&c, "unknown message type");
 	}
+	if (c.err != NULL) {
+		buf_reset(&scratch);
+		buf_printf(&scratch, "%s (type \"%c\" at %zu bytes)", c.err,
+		    msg, n);
+		s->error = scratch.data;
+		return -1;
+	}
+	return rc;
 }

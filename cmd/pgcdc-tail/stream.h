@@ -33,6 +33,9 @@ struct stream {
 	 * off from its start: its first `skip` events were written already. */
 	uint32_t	 skip_xid;
 	uint64_t	 skip;
+	/* Why the last stream_message returned -1; valid until the next
+	 * call. */
+	const char	*error;
 };
 
 void	stream_init(struct stream *s, struct jout *out, const char *db,
@@ -46,7 +49,9 @@ void	stream_reset(struct stream *s);
 /*
  * Decode one pgoutput message p[0..n) whose WAL position is lsn (the
  * dataStart of its XLogData). Returns 'C' after a Commit (s->commit_end
- * holds its end LSN), 0 after anything else. A malformed message is fatal.
+ * holds its end LSN), 0 after anything else, -1 for a malformed message
+ * (s->error says what is wrong; nothing of it was written, and the stream
+ * state is as before it but for a transaction's begin).
  */
 int	stream_message(struct stream *s, uint64_t lsn, const unsigned char *p,
 	    size_t n);

@@ -898,6 +898,15 @@ test_quote_buf(void)
 	buf_reset(&q);
 	jout_quote_buf(&q, "a\"b", 3);
 	CHECK_STR(q.data, "\"a\\\"b\"");
+	/* well-formed UTF-8 as it is; each byte that starts no character
+	 * (LATIN1's é, a cut sequence, a surrogate, an overlong) U+FFFD */
+	buf_reset(&q);
+	jout_quote_buf(&q, "caf\xc3\xa9 \xf0\x9f\x98\x80", 10);
+	CHECK_STR(q.data, "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+	buf_reset(&q);
+	jout_quote_buf(&q, "caf\xe9|\xe2\x82|\xed\xa0\x80|\xc0\xaf", 14);
+	CHECK_STR(q.data, "\"caf\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\"");
 	buf_free(&q);
 	buf_free(&ref);
 }
