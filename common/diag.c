@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "utf8.h"
@@ -215,10 +216,42 @@ diag_usage(const char *fmt, ...)
 	diag_exit(EXIT_USAGE);
 }
 
+/* Cleanups of diag_on_exit, run once, the last registered first. */
+static void (*exit_hooks[8])(void);
+static int nexit_hooks, hooks_registered;
+
+static void
+run_exit_hooks(void)
+{
+	while (nexit_hooks > 0)
+		exit_hooks[--nexit_hooks]();
+}
+
+void
+diag_on_exit(void (*fn)(void))
+{
+	if (nexit_hooks == (int)(sizeof(exit_hooks) / sizeof(exit_hooks[0])))
+		diag_errx(EXIT_DATA, "internal error: too many exit hooks");
+	exit_hooks[nexit_hooks++] = fn;
+	if (!hooks_registered) {
+		atexit(run_exit_hooks);
+		hooks_registered = 1;
+	}
+}
+
 void
 diag_exit(int status)
 {
 	flush_stdout();
+	if (status != EXIT_OK) {
+		/* A failure ends the program where it stands, its memory still
+		 * in use: the cleanups run and every stream is flushed, but
+		 * the rest of exit() is skipped, so a leak checker reports
+		 * what a successful run leaks, not what a failed one held. */
+		run_exit_hooks();
+		fflush(NULL);
+		_exit(status);
+	}
 	exit(status);
 }
 

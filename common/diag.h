@@ -64,8 +64,14 @@ void	diag_vmsg(const char *prefix, const char *fmt, va_list ap)
 void	diag_usage(const char *fmt, ...) DIAG_PRINTF(1, 2) DIAG_NORETURN;
 
 /* Run the flush hook, then exit(status). Every tool leaves through here or
- * through one of the fatal functions above. */
+ * through one of the fatal functions above. A status other than 0 runs the
+ * diag_on_exit cleanups, flushes every stdio stream and leaves with
+ * _exit(), skipping atexit() handlers. */
 void	diag_exit(int status) DIAG_NORETURN;
+/* Run fn when the program ends, by exit() or by diag_exit() with any
+ * status (at most 8 functions; the last registered runs first). Use it,
+ * not atexit(), for cleanups a failure must not skip. */
+void	diag_on_exit(void (*fn)(void));
 
 /* Allocation that cannot fail: on out-of-memory it reports and exits 1. */
 void	*xmalloc(size_t n);

@@ -68,7 +68,10 @@ teardown() {
 	psql_q "INSERT INTO $tbl VALUES (1)"
 	wait_until grep -q '"id":1' "$BATS_TEST_TMPDIR/out"
 	psql_q "DROP PUBLICATION $pub; INSERT INTO $tbl VALUES (2)"
-	run -1 wait "$pid"
+	# not `run wait`: run's subshell cannot wait for our child
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 1
 	run -0 cat "$BATS_TEST_TMPDIR/err"
 	assert_output --regexp "^pgcdc-tail: the server ended the stream: ERROR:  publication \"$pub\" does not exist; CONTEXT:  slot \"$slot\", output plugin \"pgoutput\", in the change callback, associated LSN [0-9A-F]+/[0-9A-F]+\$"
 	# what was written stays confirmed; the insert after the drop is not

@@ -567,7 +567,7 @@ lake_open(const struct lake_conf *c)
 		break;
 	}
 	live = l;
-	atexit(lake_atexit);
+	diag_on_exit(lake_atexit);
 	return l;
 }
 
