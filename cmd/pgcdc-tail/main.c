@@ -864,9 +864,17 @@ main(int argc, char **argv)
 		created = create_slot(c, &snap, &start);
 
 	stream_init(&s, &jout_stdout, db, conf.pgval_flags);
-	if (created && snap != NULL)
-		snapshot_copy(&conf.conn, snap, conf.publication, db, start,
-		    conf.pgval_flags, conf.progress);
+	if (created && snap != NULL) {
+		struct snapshot_spec sp;
+
+		memset(&sp, 0, sizeof(sp));
+		sp.publication = conf.publication;
+		sp.db = db;
+		sp.lsn = start;
+		sp.pgval_flags = conf.pgval_flags;
+		sp.progress = conf.progress;
+		snapshot_copy(&conf.conn, snap, &sp, NULL);
+	}
 	free(snap);
 	if (!output_broken) {
 		written = run(&c, &s, endpos, start);
