@@ -140,6 +140,22 @@ conn_ident(struct buf *b, const char *name)
 }
 
 void
+conn_qualified(struct buf *b, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	char *nsp;
+
+	if (dot != NULL) {
+		nsp = xstrndup(name, (size_t)(dot - name));
+		conn_ident(b, nsp);
+		free(nsp);
+		buf_putc(b, '.');
+		name = dot + 1;
+	}
+	conn_ident(b, name);
+}
+
+void
 conn_literal(struct buf *b, const char *s)
 {
 	/* E'' with doubled quotes and backslashes: right whatever

@@ -40,6 +40,9 @@ PGresult *conn_exec_unless(PGconn *c, const char *sql, ExecStatusType status,
 /* Append name as a quoted SQL identifier ("a""b") / a literal ('it''s'). */
 void	conn_ident(struct buf *b, const char *name);
 void	conn_literal(struct buf *b, const char *s);
+/* Append "name" or "schema.name" (split at the first dot) with each part
+ * quoted as an identifier: "s"."t". */
+void	conn_qualified(struct buf *b, const char *name);
 /* A literal in a replication command ('it''s'): its grammar has no E''. */
 void	conn_repl_literal(struct buf *b, const char *s);
 

@@ -380,7 +380,7 @@ create_publication(PGconn *c)
 {
 	struct buf sql = BUF_INIT;
 	PGresult *r;
-	char *list, *item, *dot, *save = NULL;
+	char *list, *item, *save = NULL;
 
 	if (publication_exists(c))
 		return;
@@ -395,13 +395,7 @@ create_publication(PGconn *c)
 		    item = strtok_r(NULL, ",", &save)) {
 			if (sql.data[sql.len - 1] != ' ')
 				buf_puts(&sql, ", ");
-			if ((dot = strchr(item, '.')) != NULL) {
-				*dot = '\0';
-				conn_ident(&sql, item);
-				buf_putc(&sql, '.');
-				item = dot + 1;
-			}
-			conn_ident(&sql, item);
+			conn_qualified(&sql, item);
 		}
 		free(list);
 	}
