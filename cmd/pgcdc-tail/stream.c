@@ -26,6 +26,7 @@ struct column {
 
 struct relation {
 	uint32_t	 relid;
+	uint64_t	 from;		/* its stream.tables entry */
 	char		*source;	/* "\"schema\":\"s\",\"table\":\"t\"" */
 	int		 ncols;
 	struct column	*cols;
@@ -184,9 +185,43 @@ replayed(struct stream *s)
 }
 
 void
+stream_table(struct stream *s, uint32_t relid, uint64_t from)
+{
+	void **slot = hmap_put(&s->tables, &relid, sizeof(relid));
+	struct relation *r;
+
+	if (*slot == NULL)
+		*slot = xmalloc(sizeof(uint64_t));
+	*(uint64_t *)*slot = from;
+	if ((r = hmap_get(&s->rels, &relid, sizeof(relid))) != NULL)
+		r->from = from;
+}
+
+void
+stream_joined_clear(struct stream *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->njoined; i++)
+		free(s->joined[i].name);
+	s->njoined = 0;
+}
+
+/* Whether the changes of relation r in the transaction being decoded are
+ * left out: held back, or already in a copy of the table. */
+static int
+left_out(const struct stream *s, const struct relation *r)
+{
+	return s->final_lsn < r->from;
+}
+
+void
 stream_free(struct stream *s)
 {
 	stream_reset(s);
+	hmap_free(&s->tables, free);
+	stream_joined_clear(s);
+	free(s->joined);
 	free(s->db_json);
 	free(oldtup.kind);
 	free(oldtup.val);
@@ -206,6 +241,7 @@ on_relation(struct stream *s, struct cursor *c)
 {
 	struct relation *r = xcalloc(1, sizeof(*r));
 	const char *nsp, *rel, *name;
+	const uint64_t *from;
 	char *qn, *qr;
 	void **slot;
 	int i;
@@ -233,13 +269,29 @@ on_relation(struct stream *s, struct cursor *c)
 		return;
 	}
 	/* pg_catalog shows as an empty namespace. */
-	qn = json_quoted(nsp[0] != '\0' ? nsp : "pg_catalog");
+	if (nsp[0] == '\0')
+		nsp = "pg_catalog";
+	qn = json_quoted(nsp);
 	qr = json_quoted(rel);
 	buf_reset(&scratch);
 	buf_printf(&scratch, "\"schema\":%s,\"table\":%s", qn, qr);
 	r->source = xstrdup(scratch.data);
 	free(qn);
 	free(qr);
+	if ((from = hmap_get(&s->tables, &r->relid, sizeof(r->relid))) !=
+	    NULL)
+		r->from = *from;
+	else {
+		/* Not expected: it joined the publication since. */
+		r->from = s->hold_new ? STREAM_FROM_NONE : STREAM_FROM_ALL;
+		stream_table(s, r->relid, r->from);
+		s->joined = xrealloc(s->joined, (s->njoined + 1) *
+		    sizeof(*s->joined));
+		s->joined[s->njoined].relid = r->relid;
+		buf_reset(&scratch);
+		buf_printf(&scratch, "%s.%s", nsp, rel);
+		s->joined[s->njoined++].name = xstrdup(scratch.data);
+	}
 	slot = hmap_put(&s->rels, &r->relid, sizeof(r->relid));
 	if (*slot != NULL)
 		relation_free(*slot);	/* DDL: the new shape replaces it */
@@ -424,8 +476,9 @@ on_change(struct stream *s, struct cursor *c, char msg, uint64_t lsn)
 			bad(c, "delete without an old tuple");
 		op = msg == 'U' ? 'u' : 'd';
 	}
-	/* Nothing is written of a message that does not decode whole. */
-	if (c->err != NULL || replayed(s))
+	/* Nothing is written of a message that does not decode whole.
+	 * Before replayed(): what is left out was never written. */
+	if (c->err != NULL || left_out(s, r) || replayed(s))
 		return;
 	jout_lit(s->out, "{\"before\":");
 	if (has_old)
@@ -462,7 +515,7 @@ on_truncate(struct stream *s, struct cursor *c, uint64_t lsn)
 	for (i = 0; i < n; i++) {
 		struct relation *r = relation(s, c);
 
-		if (replayed(s))
+		if (left_out(s, r) || replayed(s))
 			continue;
 		jout_lit(s->out, "{\"before\":null,\"after\":null");
 		write_source(s, r, lsn, 't', NULL);
@@ -476,12 +529,12 @@ stream_message(struct stream *s, uint64_t lsn, const unsigned char *p,
 	struct cursor c = { p, p + n, NULL };
 	char msg = (char)get8(&c);
 	int rc = 0;
-	uint64_t t;
+	uint64_t t, final;
 	uint32_t xid;
 
 	switch (msg) {
 	case 'B':	/* Int64 final LSN, Int64 commit time, Int32 xid */
-		(void)get64(&c);
+		final = get64(&c);
 		t = get64(&c);
 		xid = get32(&c);
 		if (c.err != NULL)
@@ -492,6 +545,7 @@ stream_message(struct stream *s, uint64_t lsn, const unsigned char *p,
 			bad(&c, "commit time out of range");
 			break;
 		}
+		s->final_lsn = final;
 		s->commit_ms = ((int64_t)t + PG_EPOCH_US) / 1000;
 		s->xid = xid;
 		s->in_txn = 1;

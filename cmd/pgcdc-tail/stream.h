@@ -16,6 +16,16 @@
 #include "hmap.h"
 #include "jout.h"
 
+/* From which commit position a relation's changes are written. */
+#define STREAM_FROM_ALL		0		/* every change */
+#define STREAM_FROM_NONE	UINT64_MAX	/* none: held back */
+
+/* A relation the stream carried that was not in stream.tables. */
+struct stream_joined {
+	uint32_t	 relid;
+	char		*name;		/* "schema.table" */
+};
+
 struct stream {
 	struct jout	*out;
 	char		*db_json;	/* the database name, JSON-quoted */
@@ -36,6 +46,16 @@ struct stream {
 	/* Why the last stream_message returned -1; valid until the next
 	 * call. */
 	const char	*error;
+	/* The relations expected (relid -> uint64_t: the changes of a
+	 * transaction are written when its commit LSN is at or after it; set
+	 * with stream_table). A relation that is not there is added as it
+	 * first shows up, with STREAM_FROM_NONE when hold_new is set and
+	 * STREAM_FROM_ALL otherwise, and listed in joined. */
+	struct hmap	 tables;
+	int		 hold_new;
+	struct stream_joined *joined;
+	size_t		 njoined;
+	uint64_t	 final_lsn;	/* commit LSN of the transaction */
 };
 
 void	stream_init(struct stream *s, struct jout *out, const char *db,
@@ -45,6 +65,13 @@ void	stream_free(struct stream *s);
  * remember how much of an unfinished transaction was written, so that its
  * replay does not write it twice. */
 void	stream_reset(struct stream *s);
+
+/* Write the changes of relation relid from transactions whose commit LSN is
+ * at or after `from` (STREAM_FROM_ALL, STREAM_FROM_NONE, or the position of
+ * a copy of the table: what committed before it is in the copy). */
+void	stream_table(struct stream *s, uint32_t relid, uint64_t from);
+/* Forget the relations listed in s->joined (they stay in s->tables). */
+void	stream_joined_clear(struct stream *s);
 
 /*
  * Decode one pgoutput message p[0..n) whose WAL position is lsn (the
