@@ -226,3 +226,23 @@ t2|t'
 	assert_output '{"v":"a"}
 {"v":"b"}'
 }
+
+@test "a run that ends at --endpos has confirmed up to it when it exits, even when the next transaction commits after it" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY); CREATE TABLE ${tbl}_other (id int);
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (1)"
+	psql_q "INSERT INTO ${tbl}_other VALUES (1)"
+	end=$(psql_q "SELECT pg_current_wal_lsn()")
+	psql_q "INSERT INTO $tbl VALUES (2)"
+	run -0 --separate-stderr tail_run -E "$end" --no-ack --lsn-file "$BATS_TEST_TMPDIR/lsn"
+	run -0 jq -c .after <<<"$output"
+	assert_output '{"id":1}'
+	run -0 cat "$BATS_TEST_TMPDIR/lsn"
+	assert_output "$end"
+	run -0 tail_run -E "$end"
+	run -0 psql_q "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '$slot'"
+	assert_output "$end"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | jq -c .after' _ "$slot" "$pub"
+	assert_output '{"id":2}'
+}

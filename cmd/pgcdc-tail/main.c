@@ -526,6 +526,57 @@ start_replication(PGconn *c, uint64_t start)
 	return 0;
 }
 
+/* How long end_copy waits for the server to end the copy. */
+#define END_COPY_US	(10 * INT64_C(1000000))
+
+/*
+ * After our CopyDone: read (and drop) what the server still sends, up to
+ * its own CopyDone and the end of the command, for at most END_COPY_US. The
+ * walsender reads our messages in order, so it has then applied our last
+ * status update, and it has released the slot. -1 when the connection
+ * failed or the server took too long.
+ */
+static int
+end_copy(PGconn *c)
+{
+	int64_t deadline = now_us() + END_COPY_US, wait;
+	struct timeval tv;
+	PGresult *res;
+	fd_set rfds;
+	char *msg;
+	int n, rc = 0, copying = 1;
+
+	for (;;) {
+		if (copying) {
+			while ((n = PQgetCopyData(c, &msg, 1)) > 0)
+				PQfreemem(msg);
+			if (n == -2)
+				return -1;
+			copying = n == 0;	/* -1: the server's CopyDone */
+		}
+		if (copying || PQisBusy(c)) {
+			if ((wait = deadline - now_us()) <= 0)
+				return -1;
+			tv.tv_sec = (time_t)(wait / 1000000);
+			tv.tv_usec = (suseconds_t)(wait % 1000000);
+			FD_ZERO(&rfds);
+			FD_SET(PQsocket(c), &rfds);
+			if (select(PQsocket(c) + 1, &rfds, NULL, NULL, &tv) <
+			    0 && errno != EINTR)
+				return -1;
+			if (PQconsumeInput(c) == 0)
+				return -1;
+			continue;
+		}
+		/* The copy is over: the command's result, then NULL. */
+		if ((res = PQgetResult(c)) == NULL)
+			return rc;
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = -1;
+		PQclear(res);
+	}
+}
+
 /*
  * The replication loop, until the end position, a stop request or a lost
  * connection (LOOP_LOST; lost_reason says why). *written is the end LSN of
@@ -634,9 +685,15 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 			check_lag(take64((unsigned char *)msg + 9), acked);
 
 			/* A transaction that commits past the end position
-			 * is not started: its changes stay in the slot. */
+			 * is not started: its changes stay in the slot. All
+			 * that commit before it were written (transactions
+			 * come in commit order), so the slot may be confirmed
+			 * up to the end position: this one comes again, its
+			 * commit being past it. */
 			if (endpos != 0 && body[0] == 'B' && n >= 34 &&
 			    take64(body + 1) > endpos) {
+				if (!s->in_txn && *written < endpos)
+					received = *written = endpos;
 				PQfreemem(msg);
 				break;
 			}
@@ -672,10 +729,13 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 			acked = *written;
 	}
 	/* A last status so the slot holds what we confirmed, then end the
-	 * copy politely. */
+	 * copy politely, and wait for the server to end it too: it has then
+	 * applied that confirmation and let go of the slot, so that a run
+	 * that starts next finds both. */
 	(void)send_status(c, received, conf.no_ack ? 0 : acked);
 	PQputCopyEnd(c, NULL);
 	PQflush(c);
+	(void)end_copy(c);
 	return LOOP_DONE;
 #undef STATUS
 }
