@@ -246,3 +246,225 @@ t2|t'
 	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" -E now | jq -c .after' _ "$slot" "$pub"
 	assert_output '{"id":2}'
 }
+
+# ---- tables added to the publication later ----
+
+# sql_true SQL: SQL says t (for wait_until).
+sql_true() {
+	[ "$(psql_q "$1")" = t ]
+}
+
+# replay_is_table TABLE FILE: the events of TABLE in FILE, applied as a
+# changelog, leave exactly the rows the table holds now.
+replay_is_table() {
+	set -o pipefail
+	jq -c --arg t "$1" 'select(.source.table == $t)' "$2" >"$BATS_TEST_TMPDIR/$1.ev"
+	cdc-unwrap --changelog "$BATS_TEST_TMPDIR/$1.ev" | python3 "$ORACLE" replay | jq -cS . | sort >"$BATS_TEST_TMPDIR/$1.replayed"
+	psql_q "SELECT row_to_json(t) FROM $1 t" | jq -cS . | sort >"$BATS_TEST_TMPDIR/$1.table"
+	diff -u "$BATS_TEST_TMPDIR/$1.table" "$BATS_TEST_TMPDIR/$1.replayed"
+}
+
+# writers TABLE N: N transactions in the background that insert, update and
+# delete rows of TABLE; their pid in $writers. Each leaves a row with v = -i.
+start_writers() {
+	(
+		exec 3>&-
+		for i in $(seq 1 "$2"); do
+			psql_q "INSERT INTO $1 VALUES (100000 + $i, -$i, 'new');
+				UPDATE $1 SET v = v + 1 WHERE id % 37 = $i % 37 AND id < 100000;
+				DELETE FROM $1 WHERE id = $i * 11" >/dev/null
+		done
+	) &
+	writers=$!
+}
+
+@test "a table added while streaming: a warning that its earlier rows are not in the stream" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY); CREATE TABLE ${tbl}_late (id int PRIMARY KEY, v text);
+		INSERT INTO ${tbl}_late VALUES (1, 'before');
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot -E now >/dev/null
+	pgcdc-tail -S "$slot" --publication "$pub" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_until sql_true "SELECT active FROM pg_replication_slots WHERE slot_name = '$slot'"
+	psql_q "ALTER PUBLICATION $pub ADD TABLE ${tbl}_late; INSERT INTO ${tbl}_late VALUES (2, 'after')"
+	wait_until grep -q '"after"' "$BATS_TEST_TMPDIR/out"
+	kill -TERM "$pid"
+	wait "$pid"
+	run -0 jq -c .after "$BATS_TEST_TMPDIR/out"
+	assert_output '{"id":2,"v":"after"}'
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output "pgcdc-tail: warning: table \"public.${tbl}_late\" joined publication \"$pub\" while streaming: the rows it had before are not in the stream (--snapshot=new copies them)"
+}
+
+@test "--snapshot=new: ALTER PUBLICATION ADD TABLE between runs, copied at the next start, meeting the stream while others write" {
+	late=${tbl}_late
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY, v int);
+		CREATE TABLE $late (id int PRIMARY KEY, v int, note text);
+		ALTER TABLE $late REPLICA IDENTITY FULL;
+		INSERT INTO $late SELECT g, g, 'n' || g FROM generate_series(1, 2000) g;
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot --snapshot=new -E now >"$BATS_TEST_TMPDIR/ev"
+	start_writers "$late" 60
+	wait_until sql_true "SELECT count(*) >= 5 FROM $late WHERE id > 100000"
+	psql_q "ALTER PUBLICATION $pub ADD TABLE $late; INSERT INTO $tbl VALUES (1, 1)"
+	# copied while the writers change it
+	tail_run --snapshot=new -E now >>"$BATS_TEST_TMPDIR/ev"
+	wait "$writers"
+	tail_run --snapshot=new -E now >>"$BATS_TEST_TMPDIR/ev"
+	run -0 jq -s '[.[] | select(.op == "r" and .source.table == "'"$late"'")] | length > 1900' "$BATS_TEST_TMPDIR/ev"
+	assert_output true
+	replay_is_table "$late" "$BATS_TEST_TMPDIR/ev"
+	replay_is_table "$tbl" "$BATS_TEST_TMPDIR/ev"
+	# the record on the server: both tables, the late one as of its copy
+	run -0 psql_q "SELECT table_name, lsn > (SELECT lsn FROM pgcdc_tail_snapshots WHERE slot_name = '$slot' AND relid = 0) FROM pgcdc_tail_snapshots WHERE slot_name = '$slot' AND relid <> 0 ORDER BY 1"
+	assert_output "public.$tbl|f
+public.$late|t"
+	# copied once
+	run -0 tail_run --snapshot=new -E now
+	assert_output ""
+}
+
+@test "--snapshot=new while streaming: a table that joins is copied between two transactions" {
+	late=${tbl}_late
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY, v int);
+		CREATE TABLE $late (id int PRIMARY KEY, v int, note text);
+		ALTER TABLE $late REPLICA IDENTITY FULL;
+		INSERT INTO $late SELECT g, g, 'n' || g FROM generate_series(1, 2000) g;
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot --snapshot=new -E now >/dev/null
+	pgcdc-tail -S "$slot" --publication "$pub" --snapshot=new -v >"$BATS_TEST_TMPDIR/ev" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_until sql_true "SELECT active FROM pg_replication_slots WHERE slot_name = '$slot'"
+	start_writers "$late" 60
+	wait_until sql_true "SELECT count(*) >= 5 FROM $late WHERE id > 100000"
+	psql_q "ALTER PUBLICATION $pub ADD TABLE $late"
+	wait "$writers"
+	psql_q "INSERT INTO $tbl VALUES (1, 1)"
+	wait_until grep -q "\"table\":\"$tbl\"" "$BATS_TEST_TMPDIR/ev"
+	kill -TERM "$pid"
+	wait "$pid"
+	grep -q "^pgcdc-tail: table \"public.$late\" joined publication \"$pub\": copying it\$" "$BATS_TEST_TMPDIR/err"
+	replay_is_table "$late" "$BATS_TEST_TMPDIR/ev"
+	run -0 jq -s '[.[] | select(.op == "r")] | length > 1900' "$BATS_TEST_TMPDIR/ev"
+	assert_output true
+}
+
+@test "--snapshot=new with --endpos: a table that joins is held back, and the next run copies it" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY); CREATE TABLE ${tbl}_late (id int PRIMARY KEY, v text);
+		INSERT INTO ${tbl}_late VALUES (1, 'before');
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot --snapshot=new -E now >/dev/null
+	# an end position ahead: the run is streaming when the table joins
+	end=$(psql_q "SELECT pg_current_wal_lsn() + 100000000")
+	pgcdc-tail -S "$slot" --publication "$pub" --snapshot=new -E "$end" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_until sql_true "SELECT active FROM pg_replication_slots WHERE slot_name = '$slot'"
+	psql_q "ALTER PUBLICATION $pub ADD TABLE ${tbl}_late; INSERT INTO ${tbl}_late VALUES (2, 'after'); INSERT INTO $tbl VALUES (1)"
+	wait_until grep -q "\"table\":\"$tbl\"" "$BATS_TEST_TMPDIR/out"
+	kill -TERM "$pid"
+	wait "$pid"
+	run -0 jq -c '[.source.table, .after]' "$BATS_TEST_TMPDIR/out"
+	assert_output "[\"$tbl\",{\"id\":1}]"
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output "pgcdc-tail: warning: table \"public.${tbl}_late\" joined publication \"$pub\" while streaming: its changes are held back for the next run, which copies it first"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new -E now | jq -c "[.op, .after]"' _ "$slot" "$pub"
+	assert_output '["r",{"id":1,"v":"before"}]
+["r",{"id":2,"v":"after"}]'
+}
+
+@test "--snapshot=new with an --endpos already passed: a new table waits for a run that can copy it" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY); CREATE TABLE ${tbl}_late (id int PRIMARY KEY);
+		INSERT INTO ${tbl}_late VALUES (1);
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot --snapshot=new -E now >/dev/null
+	psql_q "ALTER PUBLICATION $pub ADD TABLE ${tbl}_late; INSERT INTO ${tbl}_late VALUES (2); INSERT INTO $tbl VALUES (1)"
+	run -0 --separate-stderr tail_run --snapshot=new -E "$(psql_q 'SELECT pg_current_wal_lsn()')"
+	assert_equal "$stderr" "pgcdc-tail: warning: table \"public.${tbl}_late\" was never copied: its changes are held back for a run that does not end before the copy (--endpos)"
+	run -0 jq -c '[.op, .source.table, .after]' <<<"$output"
+	assert_output "[\"c\",\"$tbl\",{\"id\":1}]"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new -E now | jq -c "[.op, .after]"' _ "$slot" "$pub"
+	assert_output '["r",{"id":1}]
+["r",{"id":2}]'
+}
+
+@test "--snapshot=new with --no-ack: a copy is made again until the slot is confirmed past it" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY); CREATE TABLE ${tbl}_late (id int PRIMARY KEY);
+		INSERT INTO ${tbl}_late VALUES (1), (2);
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot --snapshot=new -E now >/dev/null
+	psql_q "ALTER PUBLICATION $pub ADD TABLE ${tbl}_late"
+	# the cron recipe's run whose pipeline fails: nothing confirmed
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new -E now --no-ack --lsn-file "$3" | jq -c "[.op, .after]"' _ "$slot" "$pub" "$BATS_TEST_TMPDIR/lsn"
+	assert_output '["r",{"id":1}]
+["r",{"id":2}]'
+	psql_q "INSERT INTO ${tbl}_late VALUES (3)"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new -E now --no-ack --lsn-file "$3" | jq -c "[.op, .after]"' _ "$slot" "$pub" "$BATS_TEST_TMPDIR/lsn"
+	assert_output '["r",{"id":1}]
+["r",{"id":2}]
+["r",{"id":3}]'
+	# this time the pipeline succeeds and confirms
+	run -0 pgcdc-tail -S "$slot" --ack "$(cat "$BATS_TEST_TMPDIR/lsn")"
+	psql_q "INSERT INTO ${tbl}_late VALUES (4)"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new -E now | jq -c "[.op, .after]"' _ "$slot" "$pub"
+	assert_output '["c",{"id":4}]'
+}
+
+@test "--snapshot=new with FOR ALL TABLES and TABLES IN SCHEMA: a table moved in is copied; the record table is never an event" {
+	s=$(pg_unique_name s)
+	psql_q "CREATE SCHEMA $s; CREATE SCHEMA ${s}_log;
+		CREATE TABLE $s.t1 (id int PRIMARY KEY); CREATE TABLE moved_$s (id int PRIMARY KEY, v text);
+		INSERT INTO $s.t1 VALUES (1); INSERT INTO moved_$s VALUES (1, 'old row');
+		CREATE PUBLICATION $pub FOR TABLES IN SCHEMA $s"
+	run -0 --separate-stderr tail_run --create-slot --snapshot=new --snapshot-table="${s}_log.Copies" -E now
+	assert_output --partial '"after":{"id":1}'
+	psql_q "ALTER TABLE moved_$s SET SCHEMA $s; INSERT INTO $s.moved_$s VALUES (2, 'new row')"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new --snapshot-table="$3" -E now | jq -c "[.op, .source.table, .after]"' _ "$slot" "$pub" "${s}_log.Copies"
+	assert_output "[\"r\",\"moved_$s\",{\"id\":1,\"v\":\"old row\"}]
+[\"r\",\"moved_$s\",{\"id\":2,\"v\":\"new row\"}]"
+	run -0 psql_q "SELECT table_name FROM ${s}_log.\"Copies\" WHERE slot_name = '$slot' ORDER BY relid"
+	assert_output "
+$s.t1
+$s.moved_$s"
+
+	# FOR ALL TABLES publishes the record table too: never in the output
+	psql_q "SELECT pg_drop_replication_slot('$slot')"
+	pub=$(pg_unique_name all)
+	psql_q "CREATE PUBLICATION $pub FOR ALL TABLES"
+	tail_run --create-slot --snapshot=new --snapshot-table="${s}_log.Copies" -E now >"$BATS_TEST_TMPDIR/all"
+	grep -q "\"table\":\"moved_$s\"" "$BATS_TEST_TMPDIR/all"
+	run -1 grep -q '"table":"Copies"' "$BATS_TEST_TMPDIR/all"
+	psql_q "CREATE TABLE ${s}_new (id int); INSERT INTO ${s}_new VALUES (1)"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new --snapshot-table="$3" -E now | jq -c "[.op, .source.table, .after]"' _ "$slot" "$pub" "${s}_log.Copies"
+	assert_output "[\"r\",\"${s}_new\",{\"id\":1}]"
+}
+
+@test "--snapshot=new on a slot made without it: a warning, and what is published now counts as copied" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY); INSERT INTO $tbl VALUES (1);
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	tail_run --create-slot -E now >/dev/null
+	psql_q "INSERT INTO $tbl VALUES (2)"
+	run -0 --separate-stderr tail_run --snapshot=new -E now
+	assert_equal "$stderr" "pgcdc-tail: warning: table \"pgcdc_tail_snapshots\" has no record of slot \"$slot\": every table publication \"$pub\" publishes now is taken as copied (one that joined it after the slot's snapshot and was never copied is not detected)"
+	run -0 jq -c '[.op, .after]' <<<"$output"
+	assert_output '["c",{"id":2}]'
+	run -0 --separate-stderr tail_run --snapshot=new -E now
+	assert_equal "$stderr" ""
+}
+
+@test "--snapshot=new: a first snapshot cut short by a reader that goes away is taken again" {
+	psql_q "CREATE TABLE $tbl (id int PRIMARY KEY, pad text);
+		INSERT INTO $tbl SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g;
+		CREATE PUBLICATION $pub FOR TABLE $tbl"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --create-slot --snapshot=new -E now | head -n 1 | jq -c .after.id' _ "$slot" "$pub"
+	assert_output 1
+	psql_q "INSERT INTO $tbl VALUES (0, 'late')"
+	run -0 bash -c 'pgcdc-tail -S "$1" --publication "$2" --snapshot=new -E now | jq -r .op | sort | uniq -c' _ "$slot" "$pub"
+	assert_output "  20001 r"
+}
+
+@test "--snapshot-table needs --snapshot=new" {
+	run -2 --separate-stderr pgcdc-tail -S s --publication p --snapshot-table=t
+	assert_equal "${stderr_lines[0]}" "pgcdc-tail: --snapshot-table needs --snapshot=new"
+	run -2 --separate-stderr pgcdc-tail -S s --publication p --snapshot=later
+	assert_equal "${stderr_lines[0]}" 'pgcdc-tail: invalid value "later" for option --snapshot: expected initial, new or never'
+}

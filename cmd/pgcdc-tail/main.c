@@ -22,6 +22,7 @@
 #include "jout.h"
 #include "opts.h"
 #include "pgval.h"
+#include "snaplog.h"
 #include "snapshot.h"
 #include "stream.h"
 #include "tstamp.h"
@@ -32,8 +33,11 @@ enum {
 	OPT_PUBLICATION = OPT_TOOL, OPT_CREATE_SLOT, OPT_CREATE_PUB,
 	OPT_TABLES, OPT_DROP_SLOT, OPT_NO_ACK, OPT_ACK, OPT_LSN_FILE,
 	OPT_SNAPSHOT, OPT_NUMERIC, OPT_WATERMARKS, OPT_WM_INTERVAL,
-	OPT_MAX_LAG, OPT_PROGRESS
+	OPT_MAX_LAG, OPT_PROGRESS, OPT_SNAPSHOT_TABLE
 };
+
+/* --snapshot */
+enum { SNAP_INITIAL, SNAP_NEW, SNAP_NEVER };
 
 static const struct option longopts[] = {
 	{ "dbname",		required_argument, NULL, 'd' },
@@ -59,6 +63,7 @@ static const struct option longopts[] = {
 	{ "watermark-interval",	required_argument, NULL, OPT_WM_INTERVAL },
 	{ "max-lag-bytes",	required_argument, NULL, OPT_MAX_LAG },
 	{ "progress",		no_argument,	   NULL, OPT_PROGRESS },
+	{ "snapshot-table",	required_argument, NULL, OPT_SNAPSHOT_TABLE },
 	OPTS_COMMON_LONG,
 	{ NULL, 0, NULL, 0 }
 };
@@ -75,7 +80,8 @@ static struct {
 	int		 create_pub;
 	int		 drop_slot;
 	int		 no_ack;
-	int		 snapshot;	/* --snapshot initial */
+	int		 snapshot;	/* SNAP_* */
+	const char	*snapshot_table;
 	int		 pgval_flags;
 	int64_t		 status_us;
 	int		 watermarks;
@@ -101,9 +107,9 @@ usage(FILE *fp)
 "usage: %s [-qvwW] -S SLOT [-d CONNINFO] [-h HOST] [-p PORT] [-U USER]\n"
 "       [--publication=NAME] [--create-slot] [--create-publication]\n"
 "       [--tables=LIST] [-E LSN|now] [--no-ack] [--lsn-file=FILE]\n"
-"       [--snapshot=initial|never] [-s INTERVAL] [--numeric=number|string]\n"
-"       [--watermarks] [--watermark-interval=DUR] [--max-lag-bytes=SIZE]\n"
-"       [--progress]\n"
+"       [--snapshot=initial|new|never] [--snapshot-table=NAME]\n"
+"       [-s INTERVAL] [--numeric=number|string] [--watermarks]\n"
+"       [--watermark-interval=DUR] [--max-lag-bytes=SIZE] [--progress]\n"
 "       %s -S SLOT --drop-slot | --ack=LSN [connection options]\n"
 "\n"
 "Connection (as pg_recvlogical; PG* variables and .pgpass apply):\n"
@@ -122,8 +128,12 @@ usage(FILE *fp)
 "                             --tables, or FOR ALL TABLES\n"
 "      --tables=LIST          tables of a created publication (a,s.b)\n"
 "      --drop-slot            drop the slot and exit\n"
-"      --snapshot=initial|never  copy every published table first when\n"
-"                             the slot is created (default initial)\n"
+"      --snapshot=initial|new|never  copy the published tables first when\n"
+"                             the slot is created (initial, the default),\n"
+"                             and tables added to the publication later\n"
+"                             too (new), or never\n"
+"      --snapshot-table=NAME  where --snapshot=new records on the server\n"
+"                             what was copied (default pgcdc_tail_snapshots)\n"
 "      --progress             snapshot progress on stderr even when it is\n"
 "                             not a terminal\n"
 "\n"
@@ -196,7 +206,7 @@ take64(const unsigned char *p)
 	return v;
 }
 
-enum { LOOP_DONE, LOOP_LOST };
+enum { LOOP_DONE, LOOP_LOST, LOOP_COPY };
 
 static char *lost_reason;
 
@@ -406,6 +416,20 @@ create_publication(PGconn *c)
 	buf_free(&sql);
 }
 
+/* The answer to CREATE_REPLICATION_SLOT: the name of the snapshot it
+ * exported (or NULL) in *snap, its consistent point in *lsn. Clears r. */
+static void
+slot_created(PGresult *r, char **snap, uint64_t *lsn)
+{
+	if (PQnfields(r) < 3 || PQntuples(r) != 1 ||
+	    lsn_parse(PQgetvalue(r, 0, 1), lsn) != 0)
+		diag_errx(EXIT_DATA, "unexpected answer to "
+		    "CREATE_REPLICATION_SLOT: got %d rows and %d fields",
+		    PQntuples(r), PQnfields(r));
+	*snap = PQgetisnull(r, 0, 2) ? NULL : xstrdup(PQgetvalue(r, 0, 2));
+	PQclear(r);
+}
+
 /*
  * CREATE_REPLICATION_SLOT when --create-slot and the slot is missing.
  * Returns 1 when it was created (its exported snapshot then named in
@@ -420,7 +444,7 @@ create_slot(PGconn *c, char **snap, uint64_t *start)
 	buf_puts(&sql, "CREATE_REPLICATION_SLOT ");
 	conn_ident(&sql, conf.slot);
 	buf_printf(&sql, " LOGICAL pgoutput (SNAPSHOT '%s')",
-	    conf.snapshot ? "export" : "nothing");
+	    conf.snapshot != SNAP_NEVER ? "export" : "nothing");
 	r = PQexec(c, sql.data);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -439,13 +463,7 @@ create_slot(PGconn *c, char **snap, uint64_t *start)
 		    conf.slot, PQresultErrorMessage(r));
 	}
 	buf_free(&sql);
-	if (PQnfields(r) < 3 || PQntuples(r) != 1 ||
-	    lsn_parse(PQgetvalue(r, 0, 1), start) != 0)
-		diag_errx(EXIT_DATA, "unexpected answer to "
-		    "CREATE_REPLICATION_SLOT: got %d rows and %d fields",
-		    PQntuples(r), PQnfields(r));
-	*snap = PQgetisnull(r, 0, 2) ? NULL : xstrdup(PQgetvalue(r, 0, 2));
-	PQclear(r);
+	slot_created(r, snap, start);
 	diag_info(1, "created slot \"%s\"", conf.slot);
 	return 1;
 }
@@ -491,6 +509,242 @@ ack_slot(PGconn *c, uint64_t lsn)
 	buf_puts(&sql, "::pg_lsn");
 	PQclear(conn_exec(c, sql.data, PGRES_TUPLES_OK));
 	buf_free(&sql);
+}
+
+/*
+ * Which tables the stream writes, and tables that joined the publication
+ * after the slot's snapshot (--snapshot=new).
+ *
+ * A table's copy must meet the stream with no gap and no duplicate. A
+ * temporary slot, created on a connection of its own, exports a snapshot
+ * that sees exactly the transactions that committed before its consistent
+ * point P; the tables are copied under that snapshot, and of the changes
+ * the stream then brings for them, those of transactions that committed
+ * before P are left out (the copy has them) and the others are written:
+ * what PostgreSQL's own table synchronisation does (a slot whose snapshot
+ * the copy uses, then catching up to it), within one stream. The rows of
+ * the copy carry P as their LSN and come before the stream's events of
+ * other tables that committed before P: each table's events are in commit
+ * order, different tables' are not in order with each other.
+ */
+static struct snaplog snaplog;
+static PGconn *logc;			/* snaplog's connection, or NULL */
+static struct hmap to_copy = HMAP_INIT;	/* joined while streaming */
+static unsigned copies;
+
+/* A temporary slot and the snapshot it exports (in *snap), its consistent
+ * point in *lsn. The connection returned holds both: it must stay open and
+ * idle until the snapshot is imported, and closing it drops the slot. */
+static PGconn *
+temporary_slot(char **snap, uint64_t *lsn)
+{
+	struct buf sql = BUF_INIT;
+	PGconn *tc = conn_open(&conf.conn, 1);
+	PGresult *r;
+
+	buf_printf(&sql, "CREATE_REPLICATION_SLOT \"pgcdc_tail_copy_%ld_%u\" "
+	    "TEMPORARY LOGICAL pgoutput (SNAPSHOT 'export')", (long)getpid(),
+	    copies++);
+	r = PQexec(tc, sql.data);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		diag_errx(EXIT_DATA, "could not create a temporary slot to copy "
+		    "tables: %s", PQresultErrorMessage(r));
+	slot_created(r, snap, lsn);
+	if (*snap == NULL)
+		diag_errx(EXIT_DATA, "could not create a temporary slot to copy "
+		    "tables: the server exported no snapshot");
+	buf_free(&sql);
+	return tc;
+}
+
+/* Copy the published tables among todo's relids consistently with the
+ * stream (see above) and record the copy. */
+static void
+copy_tables(struct stream *s, const char *db, const struct hmap *todo)
+{
+	struct snapshot_spec sp;
+	struct hmap copied = HMAP_INIT;
+	struct hmap_entry *e;
+	uint32_t relid;
+	uint64_t at;
+	char *snap, text[24];
+	PGconn *tc;
+
+	tc = temporary_slot(&snap, &at);
+	memset(&sp, 0, sizeof(sp));
+	sp.publication = conf.publication;
+	sp.db = db;
+	sp.lsn = at;
+	sp.pgval_flags = conf.pgval_flags;
+	sp.progress = conf.progress;
+	sp.only = todo;
+	sp.skip = snaplog.relid;
+	snapshot_copy(&conf.conn, snap, &sp, &copied);
+	PQfinish(tc);			/* and with it the temporary slot */
+	HMAP_FOREACH(todo, e) {
+		memcpy(&relid, e->key, sizeof(relid));
+		stream_table(s, relid, at);
+	}
+	if (!output_broken)
+		snaplog_record(&snaplog, conf.slot, &copied, at);
+	lsn_format(at, text);
+	diag_info(1, "copied %zu tables as of %s", copied.live, text);
+	hmap_free(&copied, free);
+	free(snap);
+}
+
+/* The slot was just created with a snapshot: copy what it publishes, and
+ * stream those tables from the slot's consistent point. */
+static void
+initial_snapshot(struct stream *s, const char *db, const char *snap,
+    uint64_t start)
+{
+	struct snapshot_spec sp;
+	struct hmap copied = HMAP_INIT;
+	struct hmap_entry *e;
+	uint32_t relid;
+
+	/* Before the copy, so that a run killed half-way leaves a record
+	 * that copied nothing, and the next run copies everything. */
+	if (logc != NULL)
+		snaplog_begin(&snaplog, conf.slot, start);
+	memset(&sp, 0, sizeof(sp));
+	sp.publication = conf.publication;
+	sp.db = db;
+	sp.lsn = start;
+	sp.pgval_flags = conf.pgval_flags;
+	sp.progress = conf.progress;
+	sp.skip = snaplog.relid;
+	snapshot_copy(&conf.conn, snap, &sp, &copied);
+	HMAP_FOREACH(&copied, e) {
+		memcpy(&relid, e->key, sizeof(relid));
+		stream_table(s, relid, STREAM_FROM_ALL);
+	}
+	if (logc != NULL) {
+		if (!output_broken)
+			snaplog_record(&snaplog, conf.slot, &copied, start);
+		s->hold_new = 1;
+		stream_table(s, snaplog.relid, STREAM_FROM_NONE);
+	}
+	hmap_free(&copied, free);
+}
+
+static int
+slot_exists(PGconn *c)
+{
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+	int n;
+
+	buf_puts(&sql, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE "
+	    "slot_name = ");
+	conn_literal(&sql, conf.slot);
+	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
+	n = PQntuples(r);
+	PQclear(r);
+	buf_free(&sql);
+	return n > 0;
+}
+
+/*
+ * Which tables the stream writes when the slot was not just created with a
+ * snapshot: every table published now. With --snapshot=new, the tables
+ * the log says this slot's reader received a copy of; the other published
+ * tables are copied first (or, when the stream ends at a fixed position
+ * `until` before a copy made now could be confirmed, held back for a later
+ * run); a table that joins while streaming is held back until it is
+ * copied. wal_now is the server's position before anything was done.
+ * Returns 1 after a copy.
+ */
+static int
+expect_tables(PGconn *c, struct stream *s, const char *db, uint64_t until,
+    uint64_t wal_now)
+{
+	struct hmap pub = HMAP_INIT, copied = HMAP_INIT, todo = HMAP_INIT;
+	struct hmap_entry *e;
+	uint32_t relid;
+	/* A copy counts once the slot is confirmed past it, and it lies
+	 * past wal_now: a run that ends before cannot make it count. */
+	int hold = until != 0 && until <= wal_now, copy;
+
+	snapshot_published(c, conf.publication, &pub);
+	if (conf.snapshot != SNAP_NEW || !slot_exists(c)) {
+		HMAP_FOREACH(&pub, e) {
+			memcpy(&relid, e->key, sizeof(relid));
+			stream_table(s, relid, STREAM_FROM_ALL);
+		}
+		hmap_free(&pub, free);
+		return 0;
+	}
+	free(hmap_del(&pub, &snaplog.relid, sizeof(snaplog.relid)));
+	s->hold_new = 1;
+	stream_table(s, snaplog.relid, STREAM_FROM_NONE);
+	if (snaplog_read(&snaplog, conf.slot, &copied) != 0) {
+		diag_warnx("table \"%s\" has no record of slot \"%s\": every "
+		    "table publication \"%s\" publishes now is taken as copied "
+		    "(one that joined it after the slot's snapshot and was "
+		    "never copied is not detected)", snaplog.name, conf.slot,
+		    conf.publication);
+		snaplog_begin(&snaplog, conf.slot, 0);
+		snaplog_record(&snaplog, conf.slot, &pub, 0);
+		HMAP_FOREACH(&pub, e)
+			*hmap_put(&copied, e->key, e->klen) = xstrdup(e->val);
+	}
+	HMAP_FOREACH(&copied, e) {
+		memcpy(&relid, e->key, sizeof(relid));
+		stream_table(s, relid, STREAM_FROM_ALL);
+	}
+	HMAP_FOREACH(&pub, e) {
+		if (hmap_get(&copied, e->key, e->klen) != NULL)
+			continue;
+		*hmap_put(&todo, e->key, e->klen) = xstrdup(e->val);
+		if (!hold)
+			continue;
+		memcpy(&relid, e->key, sizeof(relid));
+		stream_table(s, relid, STREAM_FROM_NONE);
+		diag_warnx("table \"%s\" was never copied: its changes are "
+		    "held back for a run that does not end before the copy "
+		    "(--endpos)", (char *)e->val);
+	}
+	copy = todo.live > 0 && !hold;
+	if (copy)
+		copy_tables(s, db, &todo);
+	hmap_free(&pub, free);
+	hmap_free(&copied, free);
+	hmap_free(&todo, free);
+	return copy;
+}
+
+/* Tables the stream carried that were not expected: they joined the
+ * publication after this run started. */
+static void
+on_joined(struct stream *s, uint64_t endpos)
+{
+	const struct stream_joined *j;
+	size_t i;
+	void **slot;
+
+	for (i = 0; i < s->njoined && conf.snapshot != SNAP_NEVER; i++) {
+		j = &s->joined[i];
+		if (!s->hold_new)
+			diag_warnx("table \"%s\" joined publication \"%s\" "
+			    "while streaming: the rows it had before are not in "
+			    "the stream (--snapshot=new copies them)", j->name,
+			    conf.publication);
+		else if (endpos != 0)
+			diag_warnx("table \"%s\" joined publication \"%s\" "
+			    "while streaming: its changes are held back for the "
+			    "next run, which copies it first", j->name,
+			    conf.publication);
+		else {
+			diag_info(1, "table \"%s\" joined publication \"%s\": "
+			    "copying it", j->name, conf.publication);
+			slot = hmap_put(&to_copy, &j->relid, sizeof(j->relid));
+			free(*slot);
+			*slot = xstrdup(j->name);
+		}
+	}
+	stream_joined_clear(s);
 }
 
 static int
@@ -589,7 +843,7 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 	uint64_t received = *written, acked = *written;
 	PGresult *res;
 	char *msg;
-	int n, rc, first_keepalive = 1;
+	int n, rc, first_keepalive = 1, ret = LOOP_DONE;
 
 #define STATUS() do { \
 	if (send_status(c, received, conf.no_ack ? 0 : acked) != 0) \
@@ -705,6 +959,8 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 				    s->error);
 			if (start > received)
 				received = start;
+			if (s->njoined > 0)
+				on_joined(s, endpos);
 		}
 		PQfreemem(msg);
 		if (rc != 'C')
@@ -722,6 +978,11 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 		watermark(s->out, s->commit_ms * 1000);
 		if (endpos != 0 && *written >= endpos)
 			break;
+		/* Tables that joined: copied between two transactions. */
+		if (to_copy.live > 0) {
+			ret = LOOP_COPY;
+			break;
+		}
 	}
 	if (!output_broken) {
 		jout_flush(s->out);
@@ -731,13 +992,37 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 	/* A last status so the slot holds what we confirmed, then end the
 	 * copy politely, and wait for the server to end it too: it has then
 	 * applied that confirmation and let go of the slot, so that a run
-	 * that starts next finds both. */
+	 * (or a connection, after a copy) that starts next finds both. */
 	(void)send_status(c, received, conf.no_ack ? 0 : acked);
 	PQputCopyEnd(c, NULL);
 	PQflush(c);
-	(void)end_copy(c);
-	return LOOP_DONE;
+	if (end_copy(c) != 0 && ret == LOOP_COPY)
+		return lost(c, "could not end the stream to copy tables");
+	return ret;
 #undef STATUS
+}
+
+/* IDENTIFY_SYSTEM: the server's WAL position; the connection's database in
+ * *db (allocated) when db is not NULL. */
+static uint64_t
+identify(PGconn *c, char **db)
+{
+	PGresult *r = conn_exec(c, "IDENTIFY_SYSTEM", PGRES_TUPLES_OK);
+	uint64_t pos;
+
+	if (PQntuples(r) != 1 || PQnfields(r) < 4)
+		diag_errx(EXIT_DATA, "unexpected answer to IDENTIFY_SYSTEM: "
+		    "got %d rows and %d fields, expected 1 and 4",
+		    PQntuples(r), PQnfields(r));
+	if (PQgetisnull(r, 0, 3))
+		diag_errx(EXIT_DATA, "the connection names no database: "
+		    "logical replication needs one (-d)");
+	if (lsn_parse(PQgetvalue(r, 0, 2), &pos) != 0)
+		diag_errx(EXIT_DATA, "unexpected position from IDENTIFY_SYSTEM");
+	if (db != NULL)
+		*db = xstrdup(PQgetvalue(r, 0, 3));
+	PQclear(r);
+	return pos;
 }
 
 /* Sleep up to `seconds`, waking early on SIGINT/SIGTERM. */
@@ -758,15 +1043,33 @@ backoff(int seconds)
  * cron mode) a lost connection is an error.
  */
 static uint64_t
-run(PGconn **cp, struct stream *s, uint64_t endpos, uint64_t start)
+run(PGconn **cp, struct stream *s, const char *db, uint64_t endpos,
+    uint64_t start)
 {
 	uint64_t written = start;
-	int delay = 1;
+	int delay = 1, rc;
 
 	for (;;) {
 		if (start_replication(*cp, written) == 0 &&
-		    stream_loop(*cp, s, endpos, &written) == LOOP_DONE)
-			return written;
+		    (rc = stream_loop(*cp, s, endpos, &written)) != LOOP_LOST) {
+			if (rc == LOOP_DONE)
+				return written;
+			/* Between two transactions: copy, then stream on
+			 * from the last one written, on a new connection (a
+			 * logical walsender streams once; the old one has
+			 * let go of the slot, end_copy saw to it). */
+			copy_tables(s, db, &to_copy);
+			hmap_free(&to_copy, free);
+			stream_reset(s);
+			if (output_broken || stop_requested)
+				return written;
+			PQfinish(*cp);
+			if ((*cp = conn_try(&conf.conn, 1)) != NULL)
+				continue;
+			/* No connection: the backoff below, as if lost. */
+			lost_reason = xstrdup("could not connect again after "
+			    "copying tables");
+		}
 		if (lost_reason == NULL)
 			lost(*cp, "could not start streaming");
 		if (endpos != 0)
@@ -798,16 +1101,16 @@ run(PGconn **cp, struct stream *s, uint64_t endpos, uint64_t start)
 int
 main(int argc, char **argv)
 {
-	static const char *const snapshots[] = { "initial", "never", NULL };
+	static const char *const snapshots[] = { "initial", "new", "never",
+	    NULL };
 	static const char *const numerics[] = { "number", "string", NULL };
 	struct stream s;
 	PGconn *c;
-	PGresult *r;
-	uint64_t endpos = 0, ack = 0, start = 0, written;
+	uint64_t endpos = 0, ack = 0, start = 0, written, wal_now;
 	char *snap = NULL, *db;
-	int ch, created = 0;
+	int ch, created = 0, end_now;
 
-	conf.snapshot = 1;
+	conf.snapshot = SNAP_INITIAL;
 	conf.status_us = 10 * INT64_C(1000000);
 	conf.wm_interval_us = INT64_C(1000000);
 	conf.max_lag = (uint64_t)1 << 30;
@@ -841,8 +1144,9 @@ main(int argc, char **argv)
 		case OPT_LSN_FILE: conf.lsn_file = optarg; break;
 		case OPT_SNAPSHOT:
 			conf.snapshot = opts_choice("snapshot", optarg,
-			    snapshots) == 0;
+			    snapshots);
 			break;
+		case OPT_SNAPSHOT_TABLE: conf.snapshot_table = optarg; break;
 		case OPT_WATERMARKS: conf.watermarks = 1; break;
 		case OPT_PROGRESS: conf.progress = 1; break;
 		case OPT_WM_INTERVAL:
@@ -877,6 +1181,12 @@ main(int argc, char **argv)
 		diag_usage("no publication given: use --publication");
 	if (conf.tables != NULL && !conf.create_pub)
 		diag_usage("--tables needs --create-publication");
+	if (conf.snapshot_table != NULL && conf.snapshot != SNAP_NEW)
+		diag_usage("--snapshot-table needs --snapshot=new");
+	if (conf.snapshot_table == NULL)
+		conf.snapshot_table = "pgcdc_tail_snapshots";
+	end_now = conf.endpos_arg != NULL && strcmp(conf.endpos_arg, "now") ==
+	    0;
 	opts_end();
 
 	signal(SIGINT, on_signal);
@@ -884,19 +1194,9 @@ main(int argc, char **argv)
 	jout_stdout.on_broken_pipe = on_broken_pipe;
 
 	c = conn_open(&conf.conn, 1);
-	r = conn_exec(c, "IDENTIFY_SYSTEM", PGRES_TUPLES_OK);
-	if (PQntuples(r) != 1 || PQnfields(r) < 4)
-		diag_errx(EXIT_DATA, "unexpected answer to IDENTIFY_SYSTEM: "
-		    "got %d rows and %d fields, expected 1 and 4",
-		    PQntuples(r), PQnfields(r));
-	if (PQgetisnull(r, 0, 3))
-		diag_errx(EXIT_DATA, "the connection names no database: "
-		    "logical replication needs one (-d)");
-	db = xstrdup(PQgetvalue(r, 0, 3));
-	if (conf.endpos_arg != NULL && strcmp(conf.endpos_arg, "now") == 0 &&
-	    lsn_parse(PQgetvalue(r, 0, 2), &endpos) != 0)
-		diag_errx(EXIT_DATA, "unexpected position from IDENTIFY_SYSTEM");
-	PQclear(r);
+	wal_now = identify(c, &db);
+	if (end_now)
+		endpos = wal_now;
 
 	if (conf.drop_slot) {
 		drop_slot(c);
@@ -908,6 +1208,11 @@ main(int argc, char **argv)
 		goto done;
 	}
 	check_wal_level(c);
+	/* Before anything is created: a table it cannot make stops it. */
+	if (conf.snapshot == SNAP_NEW) {
+		logc = conn_open(&conf.conn, 0);
+		snaplog_open(&snaplog, logc, conf.snapshot_table);
+	}
 	if (conf.create_pub)
 		create_publication(c);
 	else if (!publication_exists(c))
@@ -918,20 +1223,14 @@ main(int argc, char **argv)
 		created = create_slot(c, &snap, &start);
 
 	stream_init(&s, &jout_stdout, db, conf.pgval_flags);
-	if (created && snap != NULL) {
-		struct snapshot_spec sp;
-
-		memset(&sp, 0, sizeof(sp));
-		sp.publication = conf.publication;
-		sp.db = db;
-		sp.lsn = start;
-		sp.pgval_flags = conf.pgval_flags;
-		sp.progress = conf.progress;
-		snapshot_copy(&conf.conn, snap, &sp, NULL);
-	}
+	if (created && snap != NULL)
+		initial_snapshot(&s, db, snap, start);
+	else if (expect_tables(c, &s, db, end_now ? 0 : endpos, wal_now) &&
+	    end_now)
+		endpos = identify(c, NULL);	/* past the copy */
 	free(snap);
 	if (!output_broken) {
-		written = run(&c, &s, endpos, start);
+		written = run(&c, &s, db, endpos, start);
 		if (conf.no_ack)
 			report_lsn(written);
 	}
@@ -941,6 +1240,11 @@ main(int argc, char **argv)
 done:
 	free(db);
 	free(lost_reason);
+	hmap_free(&to_copy, free);
+	if (logc != NULL) {
+		snaplog_close(&snaplog);
+		PQfinish(logc);
+	}
 	if (c != NULL)
 		PQfinish(c);
 	jout_close(&jout_stdout);

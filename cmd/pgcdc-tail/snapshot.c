@@ -171,17 +171,31 @@ published_free(struct snaptable *t, size_t n)
 void
 snapshot_published(PGconn *c, const char *publication, struct hmap *out)
 {
-	struct snaptable *t;
-	size_t i, n;
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+	uint32_t relid;
 	void **slot;
+	int i;
 
-	t = published(c, publication, &n);
-	for (i = 0; i < n; i++) {
-		slot = hmap_put(out, &t[i].relid, sizeof(t[i].relid));
+	buf_puts(&sql, "SELECT c.oid, pt.schemaname, pt.tablename "
+	    "FROM pg_catalog.pg_publication_tables pt "
+	    "JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname "
+	    "JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid "
+	    "AND c.relname = pt.tablename WHERE pt.pubname = ");
+	conn_literal(&sql, publication);
+	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
+	if (PQnfields(r) != 3)
+		diag_errx(EXIT_DATA, "unexpected answer listing the tables of "
+		    "publication \"%s\": got %d fields, expected 3",
+		    publication, PQnfields(r));
+	for (i = 0; i < PQntuples(r); i++) {
+		relid = (uint32_t)strtoul(PQgetvalue(r, i, 0), NULL, 10);
+		slot = hmap_put(out, &relid, sizeof(relid));
 		free(*slot);
-		*slot = table_name(t[i].nsp, t[i].rel);
+		*slot = table_name(PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
 	}
-	published_free(t, n);
+	PQclear(r);
+	buf_free(&sql);
 }
 
 /*
