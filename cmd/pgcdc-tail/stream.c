@@ -515,7 +515,8 @@ on_truncate(struct stream *s, struct cursor *c, uint64_t lsn)
 	for (i = 0; i < n; i++) {
 		struct relation *r = relation(s, c);
 
-		if (left_out(s, r) || replayed(s))
+		/* r is never NULL: every relation was looked up above */
+		if (r == NULL || left_out(s, r) || replayed(s))
 			continue;
 		jout_lit(s->out, "{\"before\":null,\"after\":null");
 		write_source(s, r, lsn, 't', NULL);
