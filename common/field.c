@@ -159,12 +159,12 @@ field_time(const struct jdoc *d, int t, enum ts_unit unit, struct buf *tmp,
 	switch (jscan_type(d, t)) {
 	case J_STRING:
 		if (jscan_str(d, t, tmp, &p, &n) != 0)
-			return -1;
+			return TS_EBAD;
 		return ts_parse(p, n, us);
 	case J_NUMBER:
 		p = jscan_raw(d, t, &n);
 		return ts_parse_number(p, n, unit, us);
 	default:
-		return -1;
+		return TS_EBAD;
 	}
 }

@@ -58,9 +58,11 @@ int	field_scan(const struct jdoc *d, int t, const struct field *f);
  * A static buffer: valid until the next call. */
 const char *field_shown(const struct jdoc *d, int t);
 
-/* The time in token t: a string in a form of DESIGN.md section 4, or a
- * number of `unit`s since the epoch. 0, or -1 when it is not a time; tmp
- * holds an unescaped string. */
+/* The time in token t: a string in a form of DESIGN.md section 4 (the
+ * infinities included: TS_INF, TS_NINF), or a number of `unit`s since the
+ * epoch. 0, TS_EBAD when it is not a time, or TS_ERANGE when it is one
+ * outside [TS_MIN, TS_MAX] (ts_strerror says which); tmp holds an unescaped
+ * string. */
 int	field_time(const struct jdoc *d, int t, enum ts_unit unit,
 	    struct buf *tmp, int64_t *us);
 

@@ -1,10 +1,12 @@
 /*
  * fuzz_tstamp.c: libFuzzer target for the time, duration and decimal code.
  *
- * Every input goes to ts_parse, ts_parse_number in each unit, dur_parse and
- * dec_parse. Whatever parses must survive a round trip through the matching
- * formatter unchanged, and decimal arithmetic must agree with itself; any
- * violation aborts so the fuzzer keeps the input. Bytes before the first
+ * Every input goes to ts_parse, ts_parse_date, ts_normalize, ts_parse_number
+ * in each unit, dur_parse and dec_parse. Whatever parses must survive a round
+ * trip through the matching formatter unchanged (expanded years, BC and the
+ * infinities included), ts_add and ts_add_sat must stay in range, and
+ * decimal arithmetic must agree with itself; any violation aborts so the
+ * fuzzer keeps the input. Bytes before the first
  * space and after it are also tried as a pair of decimals.
  */
 #include <stdint.h>
@@ -40,21 +42,60 @@ static void
 fuzz_time(const char *s, size_t n)
 {
 	static const enum ts_unit units[] = { TS_S, TS_MS, TS_US, TS_NS };
-	char out[TS_STRLEN];
-	int64_t us, again;
-	size_t i, len;
+	char out[TS_STRLEN], norm[TS_STRLEN], again_text[TS_STRLEN];
+	int64_t us, again, days;
+	size_t i, len, nlen;
+	int rc;
 
-	if (ts_parse(s, n, &us) == 0) {
+	rc = ts_parse(s, n, &us);
+	fuzz_require(rc == 0 || rc == TS_EBAD || rc == TS_ERANGE,
+	    "ts_parse result", s, n);
+	nlen = ts_normalize(s, n, norm);
+	fuzz_require(nlen < TS_STRLEN && (rc != 0 || nlen > 0) &&
+	    (rc != TS_EBAD || nlen == 0), "ts_normalize agrees with ts_parse",
+	    s, n);
+	if (rc == 0) {
+		fuzz_require(us >= TS_MIN && us <= TS_MAX ? 1 :
+		    !TS_FINITE(us), "ts_parse range", s, n);
 		len = ts_format(us, out);
 		fuzz_require(len < TS_STRLEN && len == strlen(out),
 		    "ts_format length", s, n);
 		fuzz_require(ts_parse(out, len, &again) == 0,
 		    "ts_parse of ts_format", out, len);
 		fuzz_require(again == us, "ts_parse round trip", s, n);
+		/* the same text, whether through an int64_t or not */
+		fuzz_require(nlen == len && memcmp(norm, out, len) == 0,
+		    "ts_normalize is ts_format", s, n);
+	}
+	if (nlen > 0) {
+		/* what ts_normalize writes reads back the same, in or out
+		 * of range */
+		fuzz_require(ts_normalize(norm, nlen, again_text) == nlen &&
+		    memcmp(norm, again_text, nlen) == 0,
+		    "ts_normalize round trip", norm, nlen);
+	}
+	rc = ts_parse_date(s, n, &days);
+	fuzz_require(rc == 0 || rc == TS_EBAD || rc == TS_ERANGE,
+	    "ts_parse_date result", s, n);
+	if (rc == 0) {
+		fuzz_require(!TS_FINITE(days) || (days >= TS_DATE_MIN &&
+		    days <= TS_DATE_MAX), "ts_parse_date range", s, n);
+		len = ts_format_date(days, out);
+		fuzz_require(len < TS_DATE_STRLEN && len == strlen(out),
+		    "ts_format_date length", s, n);
+		fuzz_require(ts_parse_date(out, len, &again) == 0 &&
+		    again == days, "ts_parse_date round trip", s, n);
+		/* a date is also a time: its midnight, when in range */
+		if (ts_parse(s, n, &us) == 0)
+			fuzz_require(TS_FINITE(days) ? us / 86400000000 ==
+			    days && us % 86400000000 == 0 : us == days,
+			    "date and time agree", s, n);
 	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (ts_parse_number(s, n, units[i], &us) != 0)
 			continue;
+		fuzz_require(us >= TS_MIN && us <= TS_MAX,
+		    "ts_parse_number range", s, n);
 		len = ts_format(us, out);
 		fuzz_require(ts_parse(out, len, &again) == 0 && again == us,
 		    "ts_parse_number round trip", s, n);
@@ -149,8 +190,33 @@ fuzz_raw(const uint8_t *data, size_t size)
 	len = ts_format(v, out);
 	fuzz_require(len < TS_STRLEN && len == strlen(out), "ts_format raw",
 	    out, len);
-	if (ts_parse(out, len, &again) == 0)
+	/* every finite time and the infinities read back exactly */
+	if (!TS_FINITE(v) || (v >= TS_MIN && v <= TS_MAX))
+		fuzz_require(ts_parse(out, len, &again) == 0 && again == v,
+		    "ts_format raw round trip", out, len);
+	else if (ts_parse(out, len, &again) == 0)
 		fuzz_require(again == v, "ts_format raw round trip", out, len);
+	/* bounds never leave the finite range, nor overflow */
+	again = ts_add_sat(v, (int64_t)(bits * 0x9e3779b97f4a7c15u));
+	fuzz_require(!TS_FINITE(v) ? again == v : again >= TS_MIN &&
+	    again <= TS_MAX, "ts_add_sat range", out, len);
+	if ((v >= TS_MIN && v <= TS_MAX) || !TS_FINITE(v)) {
+		int64_t d = (int64_t)(bits >> 17) - (INT64_C(1) << 46), r, sum;
+		int ovf = __builtin_add_overflow(v, d, &sum);
+
+		if (ts_add(v, d, &r) == 0)
+			fuzz_require(!ovf && r == sum && r >= TS_MIN &&
+			    r <= TS_MAX, "ts_add exact", out, len);
+		else
+			fuzz_require(!TS_FINITE(v) || ovf || sum < TS_MIN ||
+			    sum > TS_MAX, "ts_add refused", out, len);
+	}
+	if (v >= TS_DATE_MIN && v <= TS_DATE_MAX) {
+		len = ts_format_date(v, out);
+		fuzz_require(len < TS_DATE_STRLEN && ts_parse_date(out, len,
+		    &again) == 0 && again == v, "ts_format_date raw round trip",
+		    out, len);
+	}
 	len = dur_format(v, out);
 	fuzz_require(len < DUR_STRLEN && dur_parse(out, &again) == 0 &&
 	    again == v, "dur_format raw round trip", out, len);

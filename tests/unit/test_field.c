@@ -418,7 +418,9 @@ test_shown_time(void)
 {
 	static const char text[] = "[\"2026-11-22T10:00:00Z\",1795305600250,"
 	    "\"2026\\u002d11-22 10:00:00.5+01:00\",\"abc\",true,"
-	    "\"0123456789012345678901234567890123456789\",1e400]";
+	    "\"0123456789012345678901234567890123456789\",1e400,"
+	    "\"infinity\",\"-infinity\",\"+10000-01-01T00:00:00.000Z\","
+	    "\"+300000-01-01\"]";
 	struct jdoc d = JDOC_INIT;
 	struct buf tmp = BUF_INIT;
 	int64_t us;
@@ -449,8 +451,20 @@ test_shown_time(void)
 	CHECK_STR(field_shown(&d, t),
 	    "\"012345678901234567890123456789012345...");
 	t = jscan_after(&d, 0, t);
-	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), -1);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), TS_ERANGE);
 	CHECK_STR(field_shown(&d, t), "1e400");
+	/* the forms of DESIGN.md section 4 beyond RFC 3339 */
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), 0);
+	CHECK(us == TS_INF);
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), 0);
+	CHECK(us == TS_NINF);
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), 0);
+	CHECK(us == INT64_C(253402300800000000));
+	t = jscan_after(&d, 0, t);
+	CHECK_INT(field_time(&d, t, TS_MS, &tmp, &us), TS_ERANGE);
 	jscan_free(&d);
 	buf_free(&tmp);
 }
