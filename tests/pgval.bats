@@ -8,10 +8,10 @@
 # NULL).  The unit test program converts them (test_pgval --convert OID)
 # and PostgreSQL itself then says, row by row, what the JSON must be: its
 # own to_jsonb where the mapping agrees with it (integers, numerics digit
-# for digit, booleans, text types, dates, json, jsonb, arrays of those), and
-# an SQL expression of the value where the mapping differs on purpose
-# (RFC 3339 UTC timestamps, base64 bytea).  Every result must also be one
-# valid JSON value per line (jq).
+# for digit, booleans, text types, json, jsonb, arrays of those), and an SQL
+# expression of the value where the mapping differs on purpose (RFC 3339 UTC
+# timestamps, ISO 8601 years in dates and timestamps, base64 bytea).  Every
+# result must also be one valid JSON value per line (jq).
 
 load helpers/common
 load helpers/pg
@@ -50,17 +50,33 @@ X_BOOL="CASE WHEN v THEN 'true' ELSE 'false' END"
 # the same for these (bpchar keeps its padding there, unlike v::text).
 X_TO_JSONB="to_jsonb(v)::text"
 X_AS_TEXT="to_jsonb(v::text)::text"
-# timestamptz: RFC 3339 UTC, milliseconds or microseconds; outside years
-# 0001-9999 (BC, 10000 and later, infinity) the output text.
-X_TSTZ="CASE WHEN isfinite(v) AND v >= '0001-01-01 00:00:00+00'
-        AND v < '10000-01-01 00:00:00+00'
-    THEN '\"' || to_char(v, 'YYYY-MM-DD\"T\"HH24:MI:SS.') ||
+# The year of v as DESIGN.md section 4 writes it: astronomical (PostgreSQL's
+# year -45, 45 BC, is -0044), four digits in 0000-9999, else an ISO 8601
+# expanded year with its sign ("+10000").
+ISO_YEAR="(SELECT CASE WHEN ay < 0 THEN '-' || lpad((-ay)::text, 4, '0')
+        WHEN ay > 9999 THEN '+' || ay::text ELSE lpad(ay::text, 4, '0') END
+    FROM (SELECT extract(year FROM v)::int
+        + (extract(year FROM v) < 0)::int AS ay) AS y)"
+# Infinities: the words, as strings.
+X_INF="to_jsonb(v::text)::text"
+# timestamptz: RFC 3339 UTC, milliseconds or microseconds, with that year.
+X_TSTZ="CASE WHEN isfinite(v)
+    THEN '\"' || $ISO_YEAR || to_char(v, '-MM-DD\"T\"HH24:MI:SS.') ||
         CASE WHEN date_part('microseconds', v)::bigint % 1000 = 0
         THEN to_char(v, 'MS') ELSE to_char(v, 'US') END || 'Z\"'
-    ELSE to_jsonb(v::text)::text END"
-# timestamp: what to_jsonb writes (the text with T), in years 0001-9999.
-X_TS="CASE WHEN isfinite(v) AND v >= '0001-01-01' AND v < '10000-01-01'
-    THEN to_jsonb(v)::text ELSE to_jsonb(v::text)::text END"
+    ELSE $X_INF END"
+# timestamp: what to_jsonb writes (the text with T, PostgreSQL's fraction
+# digits), with that year instead of PostgreSQL's and its " BC".
+X_TS="CASE WHEN isfinite(v)
+    THEN '\"' || $ISO_YEAR || regexp_replace(to_jsonb(v)::text,
+        '^\"[0-9]+(-[^ \"]*)( BC)?\"\$', '\\1') || '\"'
+    ELSE $X_INF END"
+# date: YYYY-MM-DD with that year (extract: to_char would make the date a
+# timestamp, which ends before PostgreSQL's last date).
+X_DATE="CASE WHEN isfinite(v)
+    THEN '\"' || $ISO_YEAR || '-' || lpad(extract(month FROM v)::text, 2, '0')
+        || '-' || lpad(extract(day FROM v)::text, 2, '0') || '\"'
+    ELSE $X_INF END"
 # bytea: base64 without encode's line breaks.
 X_BYTEA="to_jsonb(translate(encode(v, 'base64'), E'\\n', ''))::text"
 
@@ -222,22 +238,36 @@ oracle() {
 	oracle xml 142 "$(exact "$X_AS_TEXT")" "'<a b=\"c\">d &amp; e</a>'"
 }
 
-@test "date is its ISO text, as in PostgreSQL's JSON" {
+@test "date is ISO 8601, expanded years outside 0000-9999" {
+	local values=(
+	    "'2026-11-22'" "'0001-01-01'" "'2024-02-29'" "'9999-12-31'"
+	    "'0044-03-15 BC'" "'0045-03-15 BC'" "'0001-12-31 BC'"
+	    "'0001-02-29 BC'" "'4714-11-24 BC'" "'10000-01-01'"
+	    "'5874897-12-31'" "'infinity'" "'-infinity'" NULL)
+	oracle date 1082 "$(exact "$X_DATE")" "${values[@]}"
+	# PostgreSQL's JSON agrees in years 0001-9999 and on the infinities.
 	oracle date 1082 "$(exact "$X_TO_JSONB")" \
-	    "'2026-11-22'" "'0001-01-01'" "'2024-02-29'" "'9999-12-31'" \
-	    "'0044-03-15 BC'" "'10000-01-01'" "'infinity'" "'-infinity'" NULL
-	oracle date 1082 "$(exact "$X_AS_TEXT")" \
-	    "'2026-11-22'" "'0044-03-15 BC'"
+	    "'2026-11-22'" "'0001-01-01'" "'9999-12-31'" "'infinity'" \
+	    "'-infinity'"
+	# Year 0000 is 1 BC, and the day numbers agree.
+	oracle date 1082 "(j::jsonb #>> '{}') = '0000-01-01'
+	    AND v - '1970-01-01'::date = -719528" "'0001-01-01 BC'"
 }
 
 @test "timestamp is RFC 3339 without zone, as in PostgreSQL's JSON" {
-	oracle timestamp 1114 "$(exact "$X_TS")" \
-	    "'2026-11-22 10:00:01.25'" "'2026-11-22 10:00:01'" \
-	    "'2026-11-22 10:00:01.1'" "'2026-11-22 10:00:01.123456'" \
-	    "'0001-01-01 00:00:00'" "'9999-12-31 23:59:59.999999'" \
-	    "'2024-02-29 12:00:00.5'" "'epoch'" "'0044-03-15 00:00:00 BC'" \
-	    "'10000-01-01 00:00:00'" "'294276-12-31 23:59:59.999999'" \
-	    "'infinity'" "'-infinity'" NULL
+	local values=(
+	    "'2026-11-22 10:00:01.25'" "'2026-11-22 10:00:01'"
+	    "'2026-11-22 10:00:01.1'" "'2026-11-22 10:00:01.123456'"
+	    "'0001-01-01 00:00:00'" "'9999-12-31 23:59:59.999999'"
+	    "'2024-02-29 12:00:00.5'" "'epoch'" "'0044-03-15 00:00:00 BC'"
+	    "'0045-03-15 12:00:00.5 BC'" "'4714-11-24 00:00:00 BC'"
+	    "'10000-01-01 00:00:00'" "'294276-12-31 23:59:59.999999'"
+	    "'infinity'" "'-infinity'" NULL)
+	oracle timestamp 1114 "$(exact "$X_TS")" "${values[@]}"
+	# In years 0001-9999 (and for the infinities) that is to_jsonb's.
+	oracle timestamp 1114 "$(exact "$X_TO_JSONB")" \
+	    "'2026-11-22 10:00:01.25'" "'0001-01-01 00:00:00'" \
+	    "'9999-12-31 23:59:59.999999'" "'infinity'" "'-infinity'"
 }
 
 @test "timestamptz is RFC 3339 UTC with milliseconds or microseconds" {
@@ -251,7 +281,9 @@ oracle() {
 	    "'1969-12-31 23:59:59.999999+00'" "'epoch'"
 	    "'0001-01-01 00:00:00+00'" "'9999-12-31 23:59:59.999999+00'"
 	    "'0001-01-01 00:30:00+01'" "'0044-03-15 00:00:00+00 BC'"
-	    "'10000-01-01 00:00:00+00'" "'294276-12-31 23:59:59.999999+00'"
+	    "'0045-03-15 12:00:00.5+00 BC'" "'4714-11-24 00:00:00+00 BC'"
+	    "'10000-01-01 00:00:00+00'" "'294247-01-10 04:00:54.775806+00'"
+	    "'294276-12-31 23:59:59.999999+00'"
 	    "'infinity'" "'-infinity'" NULL)
 	oracle timestamptz 1184 "$(exact "$X_TSTZ")" "${values[@]}"
 	# In range, the string reads back as the same instant.
@@ -260,7 +292,7 @@ oracle() {
 	oracle timestamptz 1184 "CASE WHEN isfinite(v)
 	    AND v >= '0001-01-01 00:00:00+00' AND v < '10000-01-01 00:00:00+00'
 	    THEN (j::jsonb #>> '{}')::timestamptz = v AND j ~ '$re'
-	    ELSE j = to_jsonb(v::text)::text END" "${values[@]}"
+	    ELSE j = ($X_TSTZ) END" "${values[@]}"
 }
 
 @test "json and jsonb are embedded as JSON values" {
@@ -325,15 +357,18 @@ oracle() {
 	    "ARRAY['01:02:03', '10:00:01.25']::time[]"
 	oracle 'interval[]' 1187 "$(arr "$X_TO_JSONB")" \
 	    "ARRAY['1 day', '-1 year 2 mons', '00:00:01.5']::interval[]"
-	oracle 'date[]' 1182 "$(arr "$X_TO_JSONB")" \
-	    "ARRAY['2026-11-22', '0044-03-15 BC', 'infinity', NULL]::date[]"
+	oracle 'date[]' 1182 "$(arr "$X_DATE")" \
+	    "ARRAY['2026-11-22', '0044-03-15 BC', 'infinity', NULL,
+	    '10000-01-01', '-infinity']::date[]"
 	oracle 'timestamp[]' 1115 "$(arr "$X_TS")" \
 	    "ARRAY['2026-11-22 10:00:01.25', '0044-03-15 00:00:00 BC',
-	    'infinity', '2026-11-22 10:00:01']::timestamp[]"
+	    'infinity', '2026-11-22 10:00:01', '10000-01-01 00:00:00',
+	    '-infinity']::timestamp[]"
 	oracle 'timestamptz[]' 1185 "$(arr "$X_TSTZ")" \
 	    "ARRAY['2026-11-22 10:00:01.25+00',
 	    '2026-11-22 10:00:01.123456+00', 'infinity',
-	    '0044-03-15 00:00:00+00 BC', NULL]::timestamptz[]"
+	    '0044-03-15 00:00:00+00 BC', NULL, '10000-01-01 00:00:00+00',
+	    '-infinity']::timestamptz[]"
 	oracle 'bytea[]' 1001 "$(arr "$X_BYTEA")" \
 	    "ARRAY['\\x48656c6c6f', '\\x', NULL]::bytea[]"
 	oracle 'timetz[]' 1270 "$(arr "$X_AS_TEXT")" \

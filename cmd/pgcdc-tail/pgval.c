@@ -43,8 +43,10 @@ static int	pv_float_rewrite(struct jout *, const char *, size_t);
 static void	pv_float(struct jout *, const char *, size_t);
 static void	pv_bool(struct jout *, const char *, size_t);
 static void	pv_timestamptz(struct jout *, const char *, size_t);
-static int	pv_is_timestamp(const char *, size_t);
+static int	pv_is_time(const char *, size_t);
+static size_t	pv_date_text(const char *, size_t, int, char *);
 static void	pv_timestamp(struct jout *, const char *, size_t);
+static void	pv_date(struct jout *, const char *, size_t);
 static void	pv_json(struct jout *, const char *, size_t);
 static void	pv_bytea(struct jout *, const char *, size_t);
 static int	pv_array_scan(struct jout *, uint32_t, const char *, size_t,
@@ -288,60 +290,124 @@ pv_bool(struct jout *o, const char *s, size_t n)
 /*
  * timestamptz ("2026-11-22 10:00:01.25+00") as RFC 3339 UTC with
  * milliseconds, or microseconds when there are any
- * ("2026-11-22T10:00:01.250Z"). What ts_parse refuses (infinity,
- * -infinity, BC, years past 9999) stays its text, as a string.
+ * ("2026-11-22T10:00:01.250Z"); outside years 0000-9999 with ISO 8601
+ * expanded years ("0045-03-15 12:00:00+00 BC" -> "-0044-03-15T12:00:00.000Z",
+ * "10000-01-01 00:00:00+00" -> "+10000-01-01T00:00:00.000Z"), infinity and
+ * -infinity as those words (DESIGN.md section 4). PostgreSQL's last years,
+ * past 294247-01-10, are past an int64_t of microseconds: ts_normalize
+ * writes them all the same, and the other tools call them out of range.
  */
 static void
 pv_timestamptz(struct jout *o, const char *s, size_t n)
 {
+	char text[TS_STRLEN];
 	int64_t us;
+	size_t len;
 
 	if (ts_parse(s, n, &us) == 0)
 		jout_time(o, us);
-	else
+	else if ((len = ts_normalize(s, n, text)) > 0) {
+		jout_char(o, '"');
+		jout_raw(o, text, len);
+		jout_char(o, '"');
+	} else
 		pv_string(o, s, n);
 }
 
-/* 1 when s[0..n) is "YYYY-MM-DD HH:MM:SS[.f]" with 1 to 6 fraction digits,
- * a real date and time in years 0001-9999. */
+/* 1 when s[0..n) is "HH:MM:SS[.f]" with 1 to 6 fraction digits, a real
+ * time of day (PostgreSQL never writes a leap second). */
 static int
-pv_is_timestamp(const char *s, size_t n)
+pv_is_time(const char *s, size_t n)
 {
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	int64_t us;
+	static const char shape[] = "dd:dd:dd";
 	size_t i;
 
-	if (n < sizeof(shape) - 1 || n > sizeof(shape) - 1 + 7)
+	if (n < sizeof(shape) - 1 || n > sizeof(shape) - 1 + 7 ||
+	    n == sizeof(shape))
 		return 0;
-	for (i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? !pv_isdigit(s[i]) : s[i] != shape[i])
+	for (i = 0; i < n; i++)
+		if (i < sizeof(shape) - 1 ? (shape[i] == 'd' ?
+		    !pv_isdigit(s[i]) : s[i] != shape[i]) :
+		    i == sizeof(shape) - 1 ? s[i] != '.' : !pv_isdigit(s[i]))
 			return 0;
-	if (i < n) {
-		if (s[i++] != '.' || i == n)
-			return 0;
-		for (; i < n; i++)
-			if (!pv_isdigit(s[i]))
-				return 0;
-	}
-	return ts_parse(s, n, &us) == 0;
+	return (s[0] - '0') * 10 + (s[1] - '0') <= 23 && s[3] <= '5' &&
+	    s[6] <= '5';
+}
+
+/*
+ * The date at the start of a timestamp's text s[0..n) ("2026-11-22",
+ * "10000-01-01", "0045-03-15", then ... " BC" at the very end when bc) as
+ * ts_format_date writes it, into out; the length, or 0 when it is not one.
+ */
+static size_t
+pv_date_text(const char *s, size_t n, int bc, char *out)
+{
+	char date[TS_DATE_STRLEN + 4];
+	int64_t days;
+
+	if (n + 3 >= sizeof(date))
+		return 0;
+	memcpy(date, s, n);
+	if (bc)
+		memcpy(date + n, " BC", 3);
+	if (ts_parse_date(date, n + (bc ? 3 : 0), &days) != 0 ||
+	    !TS_FINITE(days))
+		return 0;
+	return ts_format_date(days, out);
 }
 
 /*
  * timestamp without time zone ("2026-11-22 10:00:01.25") as RFC 3339 local
- * time: the same text with "T" for the space. Infinity, BC and years past
- * 9999 stay their text.
+ * time: the time of day as PostgreSQL wrote it, after a "T", and the date as
+ * a date column's ("0045-03-15 12:00:00 BC" -> "-0044-03-15T12:00:00",
+ * "10000-01-01 00:00:00" -> "+10000-01-01T00:00:00"); infinity and -infinity
+ * as those words.
  */
 static void
 pv_timestamp(struct jout *o, const char *s, size_t n)
 {
-	if (!pv_is_timestamp(s, n)) {
+	char date[TS_DATE_STRLEN];
+	const char *sp;
+	size_t m = n, dl = 0;
+	int64_t days;
+	int bc;
+
+	if (ts_parse_date(s, n, &days) == 0 && !TS_FINITE(days)) {
+		jout_time(o, days);
+		return;
+	}
+	bc = n > 3 && memcmp(s + n - 3, " BC", 3) == 0;
+	if (bc)
+		m -= 3;
+	sp = memchr(s, ' ', m);
+	if (sp == NULL || !pv_is_time(sp + 1, (size_t)(s + m - sp - 1)) ||
+	    (dl = pv_date_text(s, (size_t)(sp - s), bc, date)) == 0) {
 		pv_string(o, s, n);
 		return;
 	}
 	jout_char(o, '"');
-	jout_raw(o, s, 10);
+	jout_raw(o, date, dl);
 	jout_char(o, 'T');
-	jout_raw(o, s + 11, n - 11);
+	jout_raw(o, sp + 1, (size_t)(s + m - sp - 1));
+	jout_char(o, '"');
+}
+
+/* date ("2026-11-22", "0045-03-15 BC", "infinity") as ts_format_date
+ * writes it: "2026-11-22", "-0044-03-15", "infinity". */
+static void
+pv_date(struct jout *o, const char *s, size_t n)
+{
+	char text[TS_DATE_STRLEN];
+	int64_t days;
+	size_t len;
+
+	if (ts_parse_date(s, n, &days) != 0) {
+		pv_string(o, s, n);
+		return;
+	}
+	len = ts_format_date(days, text);
+	jout_char(o, '"');
+	jout_raw(o, text, len);
 	jout_char(o, '"');
 }
 
@@ -558,6 +624,9 @@ pv_scalar(struct jout *o, uint32_t oid, const char *s, size_t n, int flags)
 	case PGOID_TIMESTAMP:
 		pv_timestamp(o, s, n);
 		break;
+	case PGOID_DATE:
+		pv_date(o, s, n);
+		break;
 	case PGOID_JSON:
 	case PGOID_JSONB:
 		pv_json(o, s, n);
@@ -566,8 +635,8 @@ pv_scalar(struct jout *o, uint32_t oid, const char *s, size_t n, int flags)
 		pv_bytea(o, s, n);
 		break;
 	default:
-		/* date (ISO text already), text types, time, interval,
-		 * uuid, enums, and every type this file does not know. */
+		/* Text types, time, interval, uuid, enums, and every type
+		 * this file does not know. */
 		pv_string(o, s, n);
 		break;
 	}

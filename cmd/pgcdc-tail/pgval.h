@@ -46,9 +46,13 @@ enum {
  *   float4/float8             number as sent (shortest round trip); NaN,
  *                             Infinity, -Infinity as strings
  *   bool                      true / false ("t" / "f")
- *   date                      "YYYY-MM-DD" (infinity as "infinity")
+ *   date                      "YYYY-MM-DD"
  *   timestamptz               RFC 3339 UTC: "2026-11-22T10:00:01.250Z"
  *   timestamp                 RFC 3339 without zone: "2026-11-22T10:00:01.25"
+ *                             (these three with ISO 8601 expanded years
+ *                             outside 0000-9999, "-0044-03-15" for
+ *                             PostgreSQL's "0045-03-15 BC", "+10000-01-01";
+ *                             "infinity" and "-infinity" as such)
  *   json, jsonb               the JSON value itself, not a string
  *   bytea                     base64 of the bytes ("\x..." hex input)
  *   one-dimensional arrays    JSON arrays of the element mapping (the
