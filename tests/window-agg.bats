@@ -98,6 +98,127 @@ EOF
 	assert_output '{"window_start":"2026-11-22T00:00:00.000Z","window_end":"2026-11-23T00:00:00.000Z","sale_shop":"b","count":1}'
 }
 
+@test "outside years 0001-9999: expanded years in and out, read by the next tools" {
+	# The last window of 9999 ends in year 10000, written as ISO 8601
+	# writes it (with its sign), and read back by window-agg and top-n.
+	cat >"$T/y10k.ndjson" <<'EOF'
+{"t":"9999-12-31T23:59:30Z"}
+{"t":"+10000-01-01T00:00:10Z"}
+{"t":"10000-01-01 00:00:20+00"}
+{"t":"+010000-01-01T00:00:30.000Z"}
+EOF
+	run -0 --separate-stderr window-agg -t t --tumble 1m -a count "$T/y10k.ndjson"
+	assert_output '{"window_start":"9999-12-31T23:59:00.000Z","window_end":"+10000-01-01T00:00:00.000Z","count":1}
+{"window_start":"+10000-01-01T00:00:00.000Z","window_end":"+10000-01-01T00:01:00.000Z","count":3}'
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    window-agg -t t --tumble 1m -a count "$1" |
+	    window-agg -t window_start --tumble 1h -a "count,sum(count)" &&
+	    window-agg -t t --tumble 1m -a count "$1" |
+	    top-n -n 1 -b count -p window_start' _ "$T/y10k.ndjson"
+	assert_output '{"window_start":"9999-12-31T23:00:00.000Z","window_end":"+10000-01-01T00:00:00.000Z","count":1,"sum_count":1}
+{"window_start":"+10000-01-01T00:00:00.000Z","window_end":"+10000-01-01T01:00:00.000Z","count":1,"sum_count":3}
+{"window_start":"9999-12-31T23:59:00.000Z","window_end":"+10000-01-01T00:00:00.000Z","count":1,"rank":1}
+{"window_start":"+10000-01-01T00:00:00.000Z","window_end":"+10000-01-01T00:01:00.000Z","count":3,"rank":1}'
+	assert_equal "$stderr" ""
+
+	# BC: astronomical years (-0044 is 45 BC), PostgreSQL's text too.
+	run -0 window-agg -t t --tumble 1d --assign <<'EOF'
+{"n":1,"t":"-0044-03-15T12:00:00Z"}
+{"n":2,"t":"0045-03-15 13:00:00+00 BC"}
+{"n":3,"t":"0001-01-01 00:00:00+00 BC"}
+EOF
+	assert_output '{"n":1,"t":"-0044-03-15T12:00:00Z","window_start":"-0044-03-15T00:00:00.000Z","window_end":"-0044-03-16T00:00:00.000Z"}
+{"n":2,"t":"0045-03-15 13:00:00+00 BC","window_start":"-0044-03-15T00:00:00.000Z","window_end":"-0044-03-16T00:00:00.000Z"}
+{"n":3,"t":"0001-01-01 00:00:00+00 BC","window_start":"0000-01-01T00:00:00.000Z","window_end":"0000-01-02T00:00:00.000Z"}'
+	run -0 window-agg -t t --tumble 1d -a 'count,first(n),last(n)' <<'EOF'
+{"n":1,"t":"-0044-03-15T12:00:00Z"}
+{"n":2,"t":"0045-03-15 13:00:00+00 BC"}
+EOF
+	assert_output '{"window_start":"-0044-03-15T00:00:00.000Z","window_end":"-0044-03-16T00:00:00.000Z","count":2,"first_n":1,"last_n":2}'
+}
+
+@test "infinite event times belong to no window; windows stay within the finite times" {
+	input='{"t":"2026-11-22T10:00:00Z","x":1}
+{"t":"infinity","x":1}
+{"t":"-infinity","x":1}
+{"t":"+300000-01-01T00:00:00Z","x":1}
+{"t":9223372036854775807,"x":1}
+{"t":"+294247-01-10T04:00:00Z","x":1}
+{"t":"2026-11-22T10:00:01Z","x":1}'
+	run -1 --separate-stderr window-agg -t t --tumble 1m -a count <<<"$input"
+	assert_equal "$stderr" 'window-agg: stdin:2: field "t": no window holds "infinity"'
+	run -0 --separate-stderr window-agg --on-error skip -t t --tumble 1m -a count <<<"$input"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":2}'
+	assert_equal "$stderr" 'window-agg: warning: stdin:2: field "t": no window holds "infinity" (line skipped)
+window-agg: warning: stdin:3: field "t": no window holds "-infinity" (line skipped)
+window-agg: warning: stdin:4: field "t": timestamp out of range: "+300000-01-01T00:00:00Z" (line skipped)
+window-agg: warning: stdin:5: field "t": timestamp out of range: 9223372036854775807 (line skipped)
+window-agg: warning: stdin:6: field "t": window out of range: "+294247-01-10T04:00:00Z" (line skipped)
+window-agg: warning: skipped 5 bad lines'
+	# The first and last finite times have windows when those fit:
+	# [-290308-12-22, +1d) does, one starting 12 hours earlier does not.
+	run -0 window-agg -t t --tumble 1d -a count <<<'{"t":"-290308-12-22T00:00:00Z"}'
+	assert_output '{"window_start":"-290308-12-22T00:00:00.000Z","window_end":"-290308-12-23T00:00:00.000Z","count":1}'
+	run -1 --separate-stderr window-agg -t t --tumble 1d --offset 12h -a count <<<'{"t":"-290308-12-22T06:00:00Z"}'
+	assert_equal "$stderr" 'window-agg: stdin:1: field "t": window out of range: "-290308-12-22T06:00:00Z"'
+	run -0 window-agg -t t --tumble 1h -a count <<<'{"t":"+294247-01-10T03:59:59Z"}'
+	assert_output '{"window_start":"+294247-01-10T03:00:00.000Z","window_end":"+294247-01-10T04:00:00.000Z","count":1}'
+	run -0 window-agg -t t --session 1s -a count <<<'{"t":"+294247-01-10T04:00:53Z"}'
+	assert_output '{"window_start":"+294247-01-10T04:00:53.000Z","window_end":"+294247-01-10T04:00:54.000Z","count":1}'
+	run -1 --separate-stderr window-agg -t t --session 1s -a count <<<'{"t":"+294247-01-10T04:00:54Z"}'
+	assert_equal "$stderr" 'window-agg: stdin:1: field "t": window out of range: "+294247-01-10T04:00:54Z"'
+	run -1 --separate-stderr window-agg -t t --hop 1h --size 1d -a count <<<'{"t":"-290308-12-22T05:00:00Z"}'
+	assert_equal "$stderr" 'window-agg: stdin:1: field "t": window out of range: "-290308-12-22T05:00:00Z"'
+	run -0 window-agg -t t --cumulate 12h --size 1d -a count <<<'{"t":"+294247-01-09T13:00:00Z"}'
+	assert_output '{"window_start":"+294247-01-09T00:00:00.000Z","window_end":"+294247-01-10T00:00:00.000Z","count":1}'
+	# huge delays and lateness stop at the ends instead of wrapping
+	run -0 window-agg -t t --tumble 1m --watermark-delay 106751991d --allowed-lateness 106751991d -a count --watermarks <<'EOF'
+{"t":"-290308-12-22T00:00:00Z"}
+{"t":"+294247-01-10T03:58:00Z"}
+EOF
+	assert_output '{"window_start":"-290308-12-22T00:00:00.000Z","window_end":"-290308-12-22T00:01:00.000Z","count":1}
+{"__watermark":"-290308-12-22T03:58:00.000Z"}
+{"window_start":"+294247-01-10T03:58:00.000Z","window_end":"+294247-01-10T03:59:00.000Z","count":1}'
+}
+
+@test "a watermark of infinity fires every window, goes on, and makes the rest late" {
+	run -0 --separate-stderr window-agg -t t --tumble 1m -g k -a count --watermarks <<'EOF'
+{"t":"2026-11-22T10:00:05Z","k":1}
+{"t":"2026-11-22T10:05:05Z","k":2}
+{"__watermark":"-infinity"}
+{"__watermark":"infinity"}
+{"t":"2026-11-22T10:09:05Z","k":3}
+{"__watermark":"infinity"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","k":1,"count":1}
+{"__watermark":"2026-11-22T10:05:05.000Z"}
+{"window_start":"2026-11-22T10:05:00.000Z","window_end":"2026-11-22T10:06:00.000Z","k":2,"count":1}
+{"__watermark":"infinity"}'
+	assert_equal "$stderr" "window-agg: warning: 1 late rows dropped (all their windows had closed)"
+	# with nothing open it still goes on; sessions too
+	run -0 window-agg -t t --session 1m -a count --watermarks <<<'{"__watermark":"infinity"}'
+	assert_output '{"__watermark":"infinity"}'
+	run -0 window-agg -t t --session 1m -a count --watermarks <<'EOF'
+{"t":"2026-11-22T10:00:05Z"}
+{"__watermark":"infinity"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:05.000Z","window_end":"2026-11-22T10:01:05.000Z","count":1}
+{"__watermark":"infinity"}'
+	# --state keeps it: the pipeline was drained
+	run -0 window-agg -q -t t --tumble 1m -a count --state "$T/st" <<'EOF'
+{"t":"2026-11-22T10:00:05Z"}
+{"__watermark":"infinity"}
+EOF
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","count":1}'
+	# (grep: jq would print the 64-bit number as a double)
+	run -0 grep -o '"watermark":[0-9]*,' "$T/st"
+	assert_output '"watermark":9223372036854775807,'
+	run -0 --separate-stderr window-agg -t t --tumble 1m -a count --state "$T/st" --drain <<<'{"t":"2026-11-22T10:02:05Z"}'
+	assert_output ''
+	assert_equal "$stderr" "window-agg: warning: 1 late rows dropped (all their windows had closed)"
+}
+
 @test "first and last follow event time, not arrival" {
 	run -0 window-agg -t t --tumble 1m -a 'first(n),last(n)' <<'EOF'
 {"t":"2026-11-22T10:00:30Z","n":"b"}

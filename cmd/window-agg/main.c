@@ -392,7 +392,7 @@ main(int argc, char **argv)
 	 * still open are kept in --state for the next run. */
 	wm_before_drain = clk.wm;
 	if (conf.state_path == NULL || conf.drain)
-		win_advance(T_MAX);
+		win_advance(T_MAX, 0);
 	if (conf.state_path != NULL) {
 		clk.wm = wm_before_drain;
 		state_save(conf.state_path);
@@ -669,8 +669,8 @@ advance_from_rows(void)
 
 	if (clk.max_ts == T_MIN)
 		return;
-	w = clk.max_ts < T_MIN + conf.delay ? T_MIN : clk.max_ts - conf.delay;
-	win_advance(w);
+	w = ts_add_sat(clk.max_ts, -conf.delay);
+	win_advance(w, 0);
 }
 
 static void
@@ -691,6 +691,7 @@ process_line(const struct line *l)
 	const char *s, *p;
 	size_t n, i;
 	int64_t wm;
+	int rc;
 
 	if (jscan_parse(&doc, l->text, l->len) != 0) {
 		bad(l, "invalid JSON: %s at column %zu", doc.err,
@@ -703,12 +704,12 @@ process_line(const struct line *l)
 	}
 	jscan_members(&doc, 0, names, nnames, found);
 	if (m[0] >= 0) {
-		if (field_time(&doc, m[0], conf.unit, &tmp, &wm) != 0) {
-			bad(l, "field \"__watermark\": not a timestamp: %s",
+		if ((rc = field_time(&doc, m[0], conf.unit, &tmp, &wm)) != 0) {
+			bad(l, "field \"__watermark\": %s: %s", ts_strerror(rc),
 			    field_shown(&doc, m[0]));
 			return;
 		}
-		win_advance(wm);
+		win_advance(wm, 1);
 		return;
 	}
 
@@ -733,8 +734,21 @@ process_line(const struct line *l)
 			bad(l, "field \"%s\": missing", conf.time.text);
 			return;
 		}
-		if (field_time(&doc, t, conf.unit, &tmp, &r.t) != 0) {
-			bad(l, "field \"%s\": not a timestamp: %s",
+		if ((rc = field_time(&doc, t, conf.unit, &tmp, &r.t)) != 0) {
+			bad(l, "field \"%s\": %s: %s", conf.time.text,
+			    ts_strerror(rc), field_shown(&doc, t));
+			return;
+		}
+		/* Windows are [start, end) of finite times: as PostgreSQL's
+		 * date_bin, a bin of "infinity" would be [infinity,
+		 * infinity), which holds nothing. */
+		if (!TS_FINITE(r.t)) {
+			bad(l, "field \"%s\": no window holds %s",
+			    conf.time.text, field_shown(&doc, t));
+			return;
+		}
+		if (!win_fits(r.t)) {
+			bad(l, "field \"%s\": window out of range: %s",
 			    conf.time.text, field_shown(&doc, t));
 			return;
 		}
@@ -818,12 +832,13 @@ on_idle(void *arg, int timed_out)
 	(void)arg;
 	if (timed_out) {
 		if (conf.proctime)
-			win_advance(clock_us(CLOCK_REALTIME) - conf.delay);
+			win_advance(ts_add_sat(clock_us(CLOCK_REALTIME),
+			    -conf.delay), 0);
 		else if (conf.idle > 0 && clk.max_ts != T_MIN) {
 			now = clock_us(CLOCK_MONOTONIC);
 			if (now - last_arrival >= conf.idle)
-				win_advance(clk.max_ts + (now - last_arrival)
-				    - conf.delay);
+				win_advance(ts_add_sat(ts_add_sat(clk.max_ts,
+				    now - last_arrival), -conf.delay), 0);
 		}
 	}
 	jout_flush(&jout_stdout);

@@ -13,8 +13,8 @@
 #include "jout.h"
 #include "tstamp.h"
 
-#define T_MIN	INT64_MIN		/* no watermark yet */
-#define T_MAX	INT64_MAX		/* end of input */
+#define T_MIN	TS_NINF			/* no watermark yet */
+#define T_MAX	TS_INF			/* end of input, or "infinity" */
 
 enum wkind { W_TUMBLE, W_HOP, W_CUMULATE, W_SESSION };
 enum emit { EMIT_FINAL, EMIT_UPDATE };
@@ -89,12 +89,16 @@ extern struct clock clk;
 
 /* window.c */
 void	win_setup(void);
+/* 1 when every window of finite time t lies in [TS_MIN, TS_MAX] (a row
+ * whose windows do not is refused before win_row). */
+int	win_fits(int64_t t);
 /* Apply r to every window it belongs to; 1 when it was late (all of them
  * were gone already). */
 int	win_row(const struct row *r);
 /* Raise the watermark to wm: fire and release windows, forward the
- * watermark when asked. T_MAX fires everything. */
-void	win_advance(int64_t wm);
+ * watermark when asked. T_MAX fires everything; it is forwarded only when
+ * it came in-band (inband 1), not at the end of input. */
+void	win_advance(int64_t wm, int inband);
 void	win_stats(size_t *open_windows, size_t *open_groups,
 	    size_t *max_windows, size_t *max_groups);
 void	win_free(void);

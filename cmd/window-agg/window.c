@@ -111,15 +111,22 @@ floormod(int64_t a, int64_t m)
 	return r < 0 ? r + m : r;
 }
 
-/* The horizon below which windows are released: wm - lateness. */
+/* (t - offset) mod m, m being the size or slide that --offset was reduced
+ * by: without forming t - offset, which overflows near TS_MIN. */
+static int64_t
+align_rem(int64_t t, int64_t m)
+{
+	return floormod(floormod(t, m) - conf.offset, m);
+}
+
+/* The horizon below which windows are released: wm - lateness (+infinity
+ * stays, releasing everything). */
 static int64_t
 horizon(void)
 {
-	if (clk.wm == T_MAX)
-		return T_MAX;
-	if (clk.wm == T_MIN || clk.wm < T_MIN + conf.lateness)
+	if (clk.wm == T_MIN)
 		return T_MIN;
-	return clk.wm - conf.lateness;
+	return ts_add_sat(clk.wm, -conf.lateness);
 }
 
 static int
@@ -491,27 +498,63 @@ apply_window(const struct row *r, int64_t start, int64_t end)
 	}
 }
 
+/*
+ * The windows of time t: *base the start of the latest holding t, *lo that
+ * of the earliest (a session: t itself). 0, or -1 when a bound of one of
+ * them is outside [TS_MIN, TS_MAX]; past that check no arithmetic on t's
+ * windows can overflow.
+ */
+static int
+win_span(int64_t t, int64_t *lo, int64_t *base)
+{
+	int64_t rem, k = 0, end;
+
+	switch (conf.kind) {
+	case W_SESSION:
+		*lo = *base = t;
+		return ts_add(t, conf.gap, &end);
+	case W_HOP:
+		/* k slides back from the latest: k * slide < size - rem */
+		rem = align_rem(t, conf.slide);
+		k = (conf.size - rem - 1) / conf.slide;
+		break;
+	default:
+		rem = align_rem(t, conf.size);
+		break;
+	}
+	if (ts_add(t, -rem, base) != 0 ||
+	    ts_add(*base, -k * conf.slide, lo) != 0 ||
+	    ts_add(*base, conf.size, &end) != 0)
+		return -1;
+	return 0;
+}
+
+int
+win_fits(int64_t t)
+{
+	int64_t lo, base;
+
+	return win_span(t, &lo, &base) == 0;
+}
+
+/* Apply r to its windows: 1, or 0 when all of them were gone already. */
 static int
 row_windows(const struct row *r)
 {
 	int64_t start, end, base, k, nsteps;
 	int applied = 0;
 
+	if (win_span(r->t, &start, &base) != 0)
+		return 0;	/* win_fits said no */
 	switch (conf.kind) {
 	case W_TUMBLE:
-		start = r->t - floormod(r->t - conf.offset, conf.size);
 		end = start + conf.size;
 		if (gone(end))
 			return 0;
 		apply_window(r, start, end);
 		return 1;
 	case W_HOP:
-		/* the latest window holding t first, then back by slide,
-		 * applied oldest first so output is in end order */
-		base = r->t - floormod(r->t - conf.offset, conf.slide);
-		start = base;
-		while (start - conf.slide > r->t - conf.size)
-			start -= conf.slide;
+		/* applied oldest first so output is in end order */
 		for (; start <= base; start += conf.slide) {
 			end = start + conf.size;
 			if (gone(end))
@@ -521,7 +564,6 @@ row_windows(const struct row *r)
 		}
 		return applied;
 	case W_CUMULATE:
-		base = r->t - floormod(r->t - conf.offset, conf.size);
 		nsteps = conf.size / conf.slide;
 		for (k = (r->t - base) / conf.slide + 1; k <= nsteps; k++) {
 			end = base + k * conf.slide;
@@ -602,18 +644,12 @@ heap_pop(void)
 	return top;
 }
 
-static int64_t
-sat_add(int64_t a, int64_t b)
-{
-	return a > T_MAX - b ? T_MAX : a + b;
-}
-
 /* The session's end changed to an earlier time: a new heap entry. */
 static void
 sess_rescheduled(struct sess *s)
 {
 	s->gen++;
-	heap_push(s->fired ? sat_add(s->end, conf.lateness) : s->end, s);
+	heap_push(s->fired ? ts_add_sat(s->end, conf.lateness) : s->end, s);
 }
 
 static struct sess *
@@ -892,7 +928,7 @@ sess_refit(struct sess *s)
 		if (s->rec[i]->t - s->rec[i - 1]->t > conf.gap)
 			break;
 	start = s->rec[0]->t;
-	end = sat_add(s->rec[s->nrec - 1]->t, conf.gap);
+	end = ts_add_sat(s->rec[s->nrec - 1]->t, conf.gap);
 	if (i == s->nrec) {
 		if (start != s->start || end != s->end) {
 			if (conf.emit == EMIT_FINAL)
@@ -919,7 +955,7 @@ sess_refit(struct sess *s)
 		    conf.gap; j++)
 			;
 		start = rec[i]->t;
-		end = sat_add(rec[j - 1]->t, conf.gap);
+		end = ts_add_sat(rec[j - 1]->t, conf.gap);
 		if (i == 0) {
 			n = s;
 			grp_free(s->g);
@@ -982,7 +1018,7 @@ sess_retract(struct sgroup *sg, const struct row *r)
 		if (sg->s[i]->start <= r->t && r->t < sg->s[i]->end)
 			break;
 	if (i == sg->n) {
-		if (gone(sat_add(r->t, conf.gap)))
+		if (gone(ts_add_sat(r->t, conf.gap)))
 			return 0;
 		cnt.unmatched++;
 		return 1;
@@ -1021,7 +1057,7 @@ row_session(const struct row *r)
 	struct sess *s, *o;
 	void **slot;
 	size_t i, lo, hi;
-	int64_t end = sat_add(r->t, conf.gap);
+	int64_t end = ts_add_sat(r->t, conf.gap);
 
 	slot = hmap_put(&S.sgroups, r->key, r->klen);
 	if (*slot == NULL) {
@@ -1125,7 +1161,7 @@ sessions_advance(void)
 			sess_drop_ref(s);
 			continue;
 		}
-		due = s->fired ? sat_add(s->end, conf.lateness) : s->end;
+		due = s->fired ? ts_add_sat(s->end, conf.lateness) : s->end;
 		if (due > clk.wm) {
 			heap_push(due, s);
 			continue;
@@ -1151,7 +1187,7 @@ sessions_advance(void)
 			publish(s->start, s->end, NULL, s->sg->key,
 			    s->sg->klen, s->g, P_FIRE);
 		s->fired = 1;
-		due = sat_add(s->end, conf.lateness);
+		due = ts_add_sat(s->end, conf.lateness);
 		if (due <= clk.wm) {
 			sess_unlink(s);
 			sess_drop_ref(s);
@@ -1174,12 +1210,15 @@ win_row(const struct row *r)
 	return !row_windows(r);
 }
 
+/* The output watermark, when it moved: the horizon. +infinity is written
+ * only when it came in a line (inband), not at the end of input. */
 static void
-forward_watermark(void)
+forward_watermark(int inband)
 {
 	int64_t w = horizon();
 
-	if (!conf.watermarks || w == T_MAX || w == T_MIN || w <= clk.wm_out)
+	if (!conf.watermarks || (w == T_MAX && !inband) || w == T_MIN ||
+	    w <= clk.wm_out)
 		return;
 	clk.wm_out = w;
 	jout_lit(&jout_stdout, "{\"__watermark\":");
@@ -1188,7 +1227,7 @@ forward_watermark(void)
 }
 
 void
-win_advance(int64_t wm)
+win_advance(int64_t wm, int inband)
 {
 	struct hmap_entry *e;
 	struct win *w;
@@ -1220,8 +1259,10 @@ win_advance(int64_t wm)
 			S.n -= k;
 		}
 	}
-	if (fired) {
-		forward_watermark();
+	/* +infinity (a drained pipeline) goes on whether or not anything
+	 * was open, so every stage after this one fires everything too. */
+	if (fired || (inband && wm == T_MAX)) {
+		forward_watermark(inband);
 		jout_flush(&jout_stdout);
 	}
 }
