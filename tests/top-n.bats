@@ -229,6 +229,50 @@ EOF
 {"v":2,"window_end":"2026-11-22T10:02:00Z","rank":1}'
 }
 
+@test "window_end outside years 0001-9999 and at the infinities" {
+	# Expanded years order as times; infinity closes at a watermark of
+	# infinity, which also closes the partitions without window_end and
+	# is forwarded; -infinity had closed before any watermark.
+	run -0 --separate-stderr top-n -n 1 --by v -p w --watermarks <<'EOF'
+{"w":"inf","v":1,"window_end":"infinity"}
+{"w":"y10k","v":1,"window_end":"+10000-01-01T00:00:00.000Z"}
+{"w":"pg10k","v":1,"window_end":"10000-01-01 00:01:00+00"}
+{"w":"bc","v":1,"window_end":"-0044-03-16T00:00:00.000Z"}
+{"w":"bcpg","v":2,"window_end":"0045-03-16 00:00:00+00 BC"}
+{"w":"none","v":1}
+{"w":"ninf","v":1,"window_end":"-infinity"}
+{"__watermark":"-infinity"}
+{"__watermark":"0001-01-01T00:00:00Z"}
+{"__watermark":"+10000-01-01T00:00:30Z"}
+{"w":"ninf","v":2,"window_end":"-infinity"}
+{"__watermark":"infinity"}
+{"w":"inf","v":2,"window_end":"infinity"}
+{"w":"later","v":2}
+EOF
+	assert_output '{"w":"bc","v":1,"window_end":"-0044-03-16T00:00:00.000Z","rank":1}
+{"w":"bcpg","v":2,"window_end":"0045-03-16 00:00:00+00 BC","rank":1}
+{"__watermark":"0001-01-01T00:00:00.000Z"}
+{"w":"y10k","v":1,"window_end":"+10000-01-01T00:00:00.000Z","rank":1}
+{"__watermark":"+10000-01-01T00:00:30.000Z"}
+{"w":"pg10k","v":1,"window_end":"10000-01-01 00:01:00+00","rank":1}
+{"w":"inf","v":1,"window_end":"infinity","rank":1}
+{"w":"none","v":1,"rank":1}
+{"__watermark":"infinity"}
+{"w":"later","v":2,"rank":1}'
+	assert_equal "$stderr" "top-n: warning: 3 late rows dropped (window_end at or before the watermark)"
+	# without watermarks, end of input orders them by window_end
+	run -0 top-n -n 1 --by v -p w <<'EOF'
+{"w":"inf","v":1,"window_end":"infinity"}
+{"w":"y10k","v":1,"window_end":"+10000-01-01T00:00:00.000Z"}
+{"w":"bc","v":1,"window_end":"-0044-03-16T00:00:00.000Z"}
+EOF
+	assert_output '{"w":"bc","v":1,"window_end":"-0044-03-16T00:00:00.000Z","rank":1}
+{"w":"y10k","v":1,"window_end":"+10000-01-01T00:00:00.000Z","rank":1}
+{"w":"inf","v":1,"window_end":"infinity","rank":1}'
+	run -1 --separate-stderr top-n -n 1 --by v <<<'{"v":1,"window_end":"+300000-01-01T00:00:00Z"}'
+	assert_equal "$stderr" 'top-n: stdin:1: field "window_end": timestamp out of range: "+300000-01-01T00:00:00Z"'
+}
+
 @test "end of input: windowed partitions by window_end, then the others by first arrival" {
 	run -0 top-n -n 1 --by v -p g <<'EOF'
 {"g":1,"v":1}

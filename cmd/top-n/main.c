@@ -363,12 +363,14 @@ bad(const struct line *l, const char *fmt, ...)
 	    "%s", msg);
 }
 
-/* window_end of the current row, parsed once per distinct text. */
+/* window_end of the current row, parsed once per distinct text: 0, or
+ * field_time's error. */
 static int
 window_end_of(int t, int64_t *us)
 {
 	const char *raw;
 	size_t n;
+	int rc;
 
 	raw = jscan_raw(&doc, t, &n);
 	if (wend_text.len == n && n > 0 &&
@@ -376,8 +378,8 @@ window_end_of(int t, int64_t *us)
 		*us = wend_us;
 		return 0;
 	}
-	if (field_time(&doc, t, TS_MS, &tmp, us) != 0)
-		return -1;
+	if ((rc = field_time(&doc, t, TS_MS, &tmp, us)) != 0)
+		return rc;
 	buf_reset(&wend_text);
 	buf_append(&wend_text, raw, n);
 	wend_us = *us;
@@ -431,7 +433,7 @@ process_line(const struct line *l)
 	const char *s;
 	size_t n, i;
 	int64_t t, wend = T_MIN;
-	int sign = 1;
+	int sign = 1, has_wend = 0, rc;
 
 	if (jscan_parse(&doc, l->text, l->len) != 0) {
 		bad(l, "invalid JSON: %s at column %zu", doc.err,
@@ -444,8 +446,9 @@ process_line(const struct line *l)
 	}
 	jscan_members(&doc, 0, names, nnames, found);
 	if (m[S_WATERMARK] >= 0) {
-		if (field_time(&doc, m[S_WATERMARK], TS_MS, &tmp, &t) != 0) {
-			bad(l, "field \"__watermark\": not a timestamp: %s",
+		if ((rc = field_time(&doc, m[S_WATERMARK], TS_MS, &tmp, &t))
+		    != 0) {
+			bad(l, "field \"__watermark\": %s: %s", ts_strerror(rc),
 			    field_shown(&doc, m[S_WATERMARK]));
 			return;
 		}
@@ -462,11 +465,17 @@ process_line(const struct line *l)
 		}
 		sign = s[0] == '+' ? 1 : -1;
 	}
+	/* A window ending at infinity closes at a watermark of infinity or
+	 * at the end of input; one ending at -infinity had closed before any
+	 * watermark: late. */
 	if (m[S_WINDOW_END] >= 0 && jscan_type(&doc, m[S_WINDOW_END]) !=
-	    J_NULL && window_end_of(m[S_WINDOW_END], &wend) != 0) {
-		bad(l, "field \"window_end\": not a timestamp: %s",
-		    field_shown(&doc, m[S_WINDOW_END]));
-		return;
+	    J_NULL) {
+		if ((rc = window_end_of(m[S_WINDOW_END], &wend)) != 0) {
+			bad(l, "field \"window_end\": %s: %s", ts_strerror(rc),
+			    field_shown(&doc, m[S_WINDOW_END]));
+			return;
+		}
+		has_wend = 1;
 	}
 
 	/* A good row from here on. */
@@ -483,7 +492,7 @@ process_line(const struct line *l)
 			    (unsigned long long)l->in->lineno,
 			    (unsigned long long)cnt.dropped, conf.n);
 	}
-	if (wend != T_MIN && wend <= wm) {
+	if (has_wend && wend <= wm) {
 		cnt.late++;
 		return;
 	}
@@ -500,7 +509,7 @@ process_line(const struct line *l)
 	p = part_get(keybuf.len > 0 ? keybuf.data : "", keybuf.len, sign > 0,
 	    seq);
 	if (sign > 0) {
-		if (wend != T_MIN)
+		if (has_wend)
 			part_window_end(p, wend);
 		if (part_admits(p, cand)) {
 			build_body();

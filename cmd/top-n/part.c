@@ -29,7 +29,7 @@ struct part {
 	char		*key;
 	size_t		 klen;
 	uint64_t	 first;		/* arrival of the row that opened it */
-	int64_t		 wend;		/* largest window_end, or T_MIN */
+	int64_t		 wend;		/* largest window_end (hpos set) */
 	size_t		 hpos;		/* index in heap[], or NOHEAP */
 	struct rlist	 rows;		/* best first */
 };
@@ -316,9 +316,9 @@ part_retract(struct part *p, const struct skey *k, const char *body,
 void
 part_window_end(struct part *p, int64_t wend)
 {
-	if (wend <= p->wend)
+	if (p->hpos != NOHEAP && wend <= p->wend)
 		return;
-	if (p->wend == T_MIN) {
+	if (p->hpos == NOHEAP) {
 		p->wend = wend;
 		heap_push(p);
 	} else {

@@ -13,8 +13,8 @@
 #include "field.h"
 #include "jscan.h"
 
-#define T_MIN	INT64_MIN		/* no watermark, no window_end */
-#define T_MAX	INT64_MAX		/* end of input */
+#define T_MIN	TS_NINF			/* no watermark yet */
+#define T_MAX	TS_INF			/* end of input, or "infinity" */
 
 enum emit { EMIT_FINAL, EMIT_UPDATE };
 
