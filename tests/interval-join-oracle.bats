@@ -199,6 +199,50 @@ last_click() {
 	done
 }
 
+@test "infinities, BC and years past 9999: exactly PostgreSQL's BETWEEN, every pick and type" {
+	# infinity + an interval is infinity in PostgreSQL: an infinite time
+	# matches the same infinity only. Rows in time order per input, each
+	# input's -infinity first (after any watermark it would be late).
+	psql_q "CREATE TABLE $ck (arrival int, click_id int, user_id int,
+	        product_id int, source text, click_ts timestamptz);
+	    CREATE TABLE $co (arrival int, checkout_id int, user_id int,
+	        product_id int, total numeric(12,2), checkout_ts timestamptz);
+	    INSERT INTO $ck VALUES
+	    (1, 1, 1, 10, 'a', '-infinity'),
+	    (2, 2, 2, 10, 'b', '-infinity'),
+	    (3, 3, 3, 10, 'c', '0045-03-15 11:30:00+00 BC'),
+	    (4, 4, 3, 11, 'd', '0045-03-15 12:00:00+00 BC'),
+	    (5, 5, 4, 10, 'e', '9999-12-31 23:45:00+00'),
+	    (6, 9, 6, 10, 'f', '10000-01-01 00:00:00+00'),
+	    (7, 6, 4, 12, 'g', '10000-01-01 00:10:00+00'),
+	    (8, 7, 1, 10, 'h', 'infinity'),
+	    (9, 8, 5, 10, 'i', 'infinity');
+	    INSERT INTO $co VALUES
+	    (1, 1, 1, 10, 1.00, '-infinity'),
+	    (2, 2, 3, 10, 2.00, '0045-03-15 12:00:00+00 BC'),
+	    (3, 7, 2, 10, 7.00, '0001-01-01 00:00:00+00'),
+	    (4, 5, 5, 10, 5.00, '10000-01-01 00:00:00+00'),
+	    (5, 3, 4, 10, 3.00, '10000-01-01 00:30:00+00'),
+	    (6, 4, 1, 10, 4.00, 'infinity'),
+	    (7, 6, 6, 10, 6.00, 'infinity')"
+	psql_q "$(python3 "$ORACLE" rows --table "$ck" --kind clicks)" >"$W/clicks.ndjson"
+	psql_q "$(python3 "$ORACLE" rows --table "$co" --kind checkouts)" >"$W/checkouts.ndjson"
+	grep -q '"click_ts":"-0044-03-15T11:30:00.000Z"' "$W/clicks.ndjson"
+	grep -q '"click_ts":"+10000-01-01T00:10:00.000Z"' "$W/clicks.ndjson"
+	grep -q '"checkout_ts":"-infinity"' "$W/checkouts.ndjson"
+	check_modes "$W/checkouts.ndjson" "$W/clicks.ndjson" "infinities"
+	# the rows at infinity matched each other, across year 10000 too
+	ij "$W/got" --left "$W/checkouts.ndjson" --right "$W/clicks.ndjson" \
+	    "${JOIN[@]}" --pick all --type inner
+	run -0 jq -c '[.checkout_id, .click_id]' "$W/got"
+	assert_output '[1,1]
+[2,3]
+[2,4]
+[3,5]
+[3,6]
+[4,7]'
+}
+
 @test "out-of-order input, watermark delay >= the disorder: no late row, results as PostgreSQL's and as in time order" {
 	gen --seed 34
 	for m in "${MODES[@]}"; do

@@ -139,6 +139,49 @@ $C3,\"click\":null,\"r.user_id\":null,\"src\":null,\"click_ts\":null}"
 	assert_equal "$stderr" 'interval-join: warning: 1 late right rows dropped (their partners may be gone)'
 }
 
+@test "infinite times: matched only by the same infinity, they do not move the watermark" {
+	# left k1 at infinity waits for the end (or a watermark of infinity)
+	# and meets only right rows at infinity; the finite rows after it are
+	# not late, as infinity is not progress of time.
+	printf '%s\n' '{"k":1,"t":"infinity"}' '{"k":2,"t":"2026-11-22T10:00:00Z"}' \
+		'{"k":3,"t":"+10000-01-01T00:00:00Z"}' >"$T/l"
+	printf '%s\n' '{"k":1,"t":"2026-11-22T10:00:10Z"}' '{"k":2,"t":"2026-11-22T10:00:30Z"}' \
+		'{"k":1,"t":"infinity"}' '{"k":3,"t":"9999-12-31T23:59:30Z"}' >"$T/r"
+	run -0 --separate-stderr interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=-1m,1m --type left
+	assert_output '{"k":2,"t":"2026-11-22T10:00:00Z","right_k":2,"right_t":"2026-11-22T10:00:30Z"}
+{"k":1,"t":"infinity","right_k":1,"right_t":"infinity"}
+{"k":3,"t":"+10000-01-01T00:00:00Z","right_k":3,"right_t":"9999-12-31T23:59:30Z"}'
+	assert_equal "$stderr" ''
+	run -1 --separate-stderr interval-join --left "$T/l" --right - --on k --left-time t \
+		--right-time t --within=-1m,1m <<<'{"k":1,"t":"+300000-01-01T00:00:00Z"}'
+	assert_equal "$stderr" 'interval-join: stdin:1: field "t": timestamp out of range: "+300000-01-01T00:00:00Z"'
+}
+
+@test "a watermark of infinity on both inputs decides everything and goes on" {
+	printf '%s\n' '{"k":1,"t":"2026-11-22T10:00:00Z"}' '{"k":2,"t":"infinity"}' \
+		'{"__watermark":"-infinity"}' '{"__watermark":"infinity"}' '{"k":3,"t":"2026-11-22T10:00:00Z"}' >"$T/l"
+	printf '%s\n' '{"k":1,"t":"2026-11-22T10:00:00Z"}' '{"__watermark":"infinity"}' >"$T/r"
+	run -0 --separate-stderr interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=-1m,1m --pick first --type left --watermarks
+	assert_output '{"__watermark":"2026-11-22T09:59:00.000Z"}
+{"k":1,"t":"2026-11-22T10:00:00Z","right_k":1,"right_t":"2026-11-22T10:00:00Z"}
+{"k":2,"t":"infinity","right_k":null,"right_t":null}
+{"__watermark":"infinity"}'
+	assert_equal "$stderr" 'interval-join: warning: 1 late left rows dropped (their partners may be gone)'
+	# --state keeps it: the inputs promised nothing more
+	run -0 --separate-stderr interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=-1m,1m --state "$T/st"
+	run -0 grep -o '"watermark":[0-9a-z]*' "$T/st"
+	assert_output '"watermark":9223372036854775807
+"watermark":9223372036854775807
+"watermark":9223372036854775807'
+	run -0 --separate-stderr interval-join --left - --right /dev/null --on k --left-time t \
+		--right-time t --within=-1m,1m --state "$T/st" --drain <<<'{"k":4,"t":"2026-11-22T11:00:00Z"}'
+	assert_output ''
+	assert_equal "$stderr" 'interval-join: warning: 1 late left rows dropped (their partners may be gone)'
+}
+
 @test "temporal join: each row meets the version valid at its time" {
 	cat >"$T/prod" <<'EOF'
 {"__kind":"+I","product_id":1,"price":10.00,"at":"2026-11-22T09:00:00Z"}

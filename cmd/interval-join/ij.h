@@ -13,8 +13,8 @@
 #include "hmap.h"
 #include "tstamp.h"
 
-#define T_MIN	INT64_MIN		/* no watermark yet */
-#define T_MAX	INT64_MAX		/* end of input */
+#define T_MIN	TS_NINF			/* no watermark yet */
+#define T_MAX	TS_INF			/* end of input, or "infinity" */
 
 enum { LEFT = 0, RIGHT = 1 };
 enum join_type { JOIN_INNER, JOIN_LEFT };
@@ -43,7 +43,7 @@ extern struct conf conf;
 
 /* Per-input clock. */
 struct side {
-	int64_t		 max_ts;	/* largest event time, or T_MIN */
+	int64_t		 max_ts;	/* largest finite event time, or T_MIN */
 	int64_t		 inband;	/* last in-band watermark, or T_MIN */
 	int64_t		 idle_wm;	/* pushed by --idle-timeout, or T_MIN */
 	int		 eof;

@@ -137,16 +137,6 @@ heap_pop(struct heap *h)
 	return top.row;
 }
 
-static int64_t
-sat_add(int64_t a, int64_t b)
-{
-	if (b > 0 && a > T_MAX - b)
-		return T_MAX;
-	if (b < 0 && a < T_MIN - b)
-		return T_MIN;
-	return a + b;
-}
-
 /* ---------------------------------------------------------------------
  * Rows
  */
@@ -232,12 +222,16 @@ bucket_remove(struct jrow *r)
 	}
 }
 
-/* Does right time rt match left time lt? */
+/*
+ * Does right time rt match left time lt? rt - lt in [lo, hi], without
+ * overflow, as PostgreSQL's rt BETWEEN lt + lo AND lt + hi: an infinite lt
+ * plus anything is itself, so infinity matches infinity only, and a finite
+ * time never an infinite one.
+ */
 static int
 in_range(int64_t lt, int64_t rt)
 {
-	/* rt - lt in [lo, hi], without overflow */
-	return rt >= sat_add(lt, conf.lo) && rt <= sat_add(lt, conf.hi);
+	return rt >= ts_add_sat(lt, conf.lo) && rt <= ts_add_sat(lt, conf.hi);
 }
 
 static void
@@ -306,7 +300,7 @@ interval_row(const struct jin *in)
 		bucket_add(b, r);
 	}
 	heap_push(&J.release[in->side], in->side == LEFT ?
-	    sat_add(r->t, conf.hi) : sat_add(r->t, -conf.lo), r);
+	    ts_add_sat(r->t, conf.hi) : ts_add_sat(r->t, -conf.lo), r);
 }
 
 static void
@@ -429,8 +423,8 @@ right_wm(void)
 
 	if (s->eof && conf.eof_ends)
 		return T_MAX;
-	if (s->max_ts != T_MIN && sat_add(s->max_ts, -conf.delay[RIGHT]) > w)
-		w = sat_add(s->max_ts, -conf.delay[RIGHT]);
+	if (s->max_ts != T_MIN && ts_add_sat(s->max_ts, -conf.delay[RIGHT]) > w)
+		w = ts_add_sat(s->max_ts, -conf.delay[RIGHT]);
 	if (s->idle_wm > w)
 		w = s->idle_wm;
 	return w;
@@ -668,7 +662,7 @@ join_load(json_t *line)
 		    1);
 		bucket_add(b, r);
 	}
-	heap_push(&J.release[side], side == LEFT ? sat_add(r->t, conf.hi) :
-	    sat_add(r->t, -conf.lo), r);
+	heap_push(&J.release[side], side == LEFT ? ts_add_sat(r->t, conf.hi) :
+	    ts_add_sat(r->t, -conf.lo), r);
 	return 0;
 }

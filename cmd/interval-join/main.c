@@ -528,32 +528,37 @@ bad(int s, const char *line, size_t len, const char *fmt, ...)
 	    msg);
 }
 
+/* Input s's watermark; its end counts as +infinity when with_eof (and
+ * end of input ends things: conf.eof_ends). */
 static int64_t
-side_wm(int s)
+side_wm(int s, int with_eof)
 {
 	const struct side *sd = &clk.s[s];
 	int64_t w = sd->inband;
 
-	if (sd->eof && conf.eof_ends)
+	if (with_eof && sd->eof && conf.eof_ends)
 		return T_MAX;
-	if (sd->max_ts != T_MIN && sd->max_ts - conf.delay[s] > w)
-		w = sd->max_ts - conf.delay[s];
+	if (sd->max_ts != T_MIN && ts_add_sat(sd->max_ts, -conf.delay[s]) > w)
+		w = ts_add_sat(sd->max_ts, -conf.delay[s]);
 	if (sd->idle_wm > w)
 		w = sd->idle_wm;
 	return w;
 }
 
+/* The output watermark, when it moved. +infinity goes on when an input
+ * sent it (the other may have ended), not at the end of input alone. */
 static void
 forward_watermark(void)
 {
 	int64_t w = clk.wm, hold;
 
-	if (!conf.watermarks || w == T_MIN || w == T_MAX)
+	if (!conf.watermarks || w == T_MIN || (w == T_MAX &&
+	    clk.s[LEFT].inband != T_MAX && clk.s[RIGHT].inband != T_MAX))
 		return;
 	/* rows still to be written have left times down to W - hold */
 	hold = conf.temporal ? 0 : conf.hi > -conf.lo ? conf.hi : -conf.lo;
 	if (hold > 0)
-		w -= hold;
+		w = ts_add_sat(w, -hold);
 	if (w <= clk.wm_out)
 		return;
 	clk.wm_out = w;
@@ -567,7 +572,7 @@ forward_watermark(void)
 static void
 advance(void)
 {
-	int64_t l = side_wm(LEFT), r = side_wm(RIGHT);
+	int64_t l = side_wm(LEFT, 1), r = side_wm(RIGHT, 1);
 	int64_t w = l < r ? l : r;
 
 	if (conf.temporal) {
@@ -596,7 +601,7 @@ process_line(int s, const char *line, size_t len)
 	struct jin ji;
 	const char *k, *p;
 	size_t i, n;
-	int t, *m = found[s];
+	int t, *m = found[s], rc;
 	int64_t w;
 
 	if (jscan_parse(&doc, line, len) != 0) {
@@ -610,9 +615,9 @@ process_line(int s, const char *line, size_t len)
 	}
 	jscan_members(&doc, 0, names[s], nnames[s], m);
 	if (m[0] >= 0) {
-		if (field_time(&doc, m[0], conf.unit, &tmp, &w) != 0) {
-			bad(s, line, len, "field \"__watermark\": not a "
-			    "timestamp: %s", field_shown(&doc, m[0]));
+		if ((rc = field_time(&doc, m[0], conf.unit, &tmp, &w)) != 0) {
+			bad(s, line, len, "field \"__watermark\": %s: %s",
+			    ts_strerror(rc), field_shown(&doc, m[0]));
 			return;
 		}
 		if (w > clk.s[s].inband)
@@ -640,9 +645,9 @@ process_line(int s, const char *line, size_t len)
 		bad(s, line, len, "field \"%s\": missing", conf.time[s].text);
 		return;
 	}
-	if (field_time(&doc, t, conf.unit, &tmp, &ji.t) != 0) {
-		bad(s, line, len, "field \"%s\": not a timestamp: %s",
-		    conf.time[s].text, field_shown(&doc, t));
+	if ((rc = field_time(&doc, t, conf.unit, &tmp, &ji.t)) != 0) {
+		bad(s, line, len, "field \"%s\": %s: %s", conf.time[s].text,
+		    ts_strerror(rc), field_shown(&doc, t));
 		return;
 	}
 	buf_reset(&keybuf);
@@ -675,7 +680,9 @@ process_line(int s, const char *line, size_t len)
 	ji.seq = ++clk.seq;
 	if (join_row(&ji))
 		late_row(line, len);
-	if (ji.t > clk.s[s].max_ts)
+	/* An infinite time is not progress of time: it does not move the
+	 * watermark (it would end event time for every row to come). */
+	if (TS_FINITE(ji.t) && ji.t > clk.s[s].max_ts)
 		clk.s[s].max_ts = ji.t;
 	advance();
 }
@@ -696,10 +703,10 @@ idle_check(void)
 		if (sd->eof || now - sd->last_arrival < conf.idle)
 			continue;
 		if (sd->max_ts != T_MIN)
-			w = sd->max_ts + (now - sd->last_arrival) -
-			    conf.delay[s];
+			w = ts_add_sat(ts_add_sat(sd->max_ts, now -
+			    sd->last_arrival), -conf.delay[s]);
 		else if (o->max_ts != T_MIN)
-			w = side_wm(!s);
+			w = side_wm(!s, 1);
 		else
 			continue;
 		if (w > sd->idle_wm) {
@@ -892,10 +899,12 @@ state_load(void)
 		    conf.state_path, other, conf.signature);
 }
 
+/* A clock: null before any watermark; +infinity (an input's in-band
+ * "infinity": the pipeline was drained) as INT64_MAX. */
 static void
 put_time(struct buf *b, const char *name, int64_t v)
 {
-	if (v == T_MIN || v == T_MAX)
+	if (v == T_MIN)
 		buf_printf(b, "\"%s\":null", name);
 	else
 		buf_printf(b, "\"%s\":%lld", name, (long long)v);
@@ -920,7 +929,10 @@ state_save(void)
 		buf_putc(&b, '}');
 	}
 	buf_putc(&b, ',');
-	put_time(&b, "watermark", clk.wm);
+	/* what the inputs promised (an in-band infinity included), not the
+	 * end of this run */
+	put_time(&b, "watermark", side_wm(LEFT, 0) < side_wm(RIGHT, 0) ?
+	    side_wm(LEFT, 0) : side_wm(RIGHT, 0));
 	buf_putc(&b, ',');
 	put_time(&b, "watermark_out", clk.wm_out);
 	buf_printf(&b, ",\"seq\":%llu,\"right_fields\":",

@@ -41,6 +41,11 @@ interval-join (tests/interval-join-oracle.bats).
       arrival order, each row with "kind":"click" or "kind":"checkout"
       first (an upstream for tee).
 
+  join-oracle.py rows --table T --kind clicks|checkouts
+      Print a PostgreSQL query writing the rows of a clicks or checkouts
+      table (as gen creates it) as gen writes them, in arrival order: for
+      rows loaded by hand, times beyond RFC 3339 included.
+
   join-oracle.py query --clicks-table T --checkouts-table T
                        --pick first|last|all --type inner|left
                        [--lower MS --upper MS]
@@ -336,8 +341,16 @@ def gen(argv):
 
 
 def ts_sql(e):
-    return ("to_char((%s) AT TIME ZONE 'UTC', "
-            "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" % e)
+    """A timestamptz as the tools write it (DESIGN.md section 4): RFC 3339
+    UTC with milliseconds, ISO 8601 years (astronomical: PostgreSQL's 45 BC
+    is -0044; a sign outside 0000-9999), infinity and -infinity."""
+    u = "((%s) AT TIME ZONE 'UTC')" % e
+    return ("CASE WHEN isfinite(%s) THEN (SELECT CASE WHEN y < 0 THEN '-' "
+            "|| lpad((-y)::text, 4, '0') WHEN y > 9999 THEN '+' || y::text "
+            "ELSE lpad(y::text, 4, '0') END FROM (SELECT extract(year FROM "
+            "%s)::int + (extract(year FROM %s) < 0)::int AS y) AS yy) || "
+            "to_char(%s, '-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
+            "ELSE (%s)::text END" % (e, u, u, u, e))
 
 
 def jv(e):
@@ -362,6 +375,26 @@ def members(pairs):
         out.append("'%s%s:' || %s" % ("," if i else "", json.dumps(name),
                                      expr))
     return " || ".join(out)
+
+
+def rows(argv):
+    p = argparse.ArgumentParser(prog="join-oracle.py rows")
+    p.add_argument("--table", required=True)
+    p.add_argument("--kind", choices=["clicks", "checkouts"], required=True)
+    a = p.parse_args(argv)
+    if a.kind == "clicks":
+        m = members([("click_id", jv("click_id")),
+                     ("user_id", jv("user_id")),
+                     ("product_id", jv("product_id")),
+                     ("source", js("source")),
+                     ("click_ts", jt("click_ts"))])
+    else:
+        m = members([("checkout_id", jv("checkout_id")),
+                     ("user_id", jv("user_id")),
+                     ("product_id", jv("product_id")),
+                     ("total", jv("total")),
+                     ("checkout_ts", jt("checkout_ts"))])
+    print("SELECT '{' || %s || '}' FROM %s ORDER BY arrival" % (m, a.table))
 
 
 def query(argv):
@@ -625,6 +658,8 @@ if __name__ == "__main__":
         gen(rest)
     elif cmd == ["query"]:
         query(rest)
+    elif cmd == ["rows"]:
+        rows(rest)
     elif cmd == ["tgen"]:
         tgen(rest)
     elif cmd == ["tquery"]:
