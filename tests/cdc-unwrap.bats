@@ -34,15 +34,27 @@ unwrap_case() {
 	assert_line --index 8 '{"hello":"world","op":5}'
 	cdc-unwrap "$FIXTURES/events.ndjson" >"$BATS_TEST_TMPDIR/plain"
 	run -0 diff <(sed 7q "$BATS_TEST_TMPDIR/plain") <(sed 7q <<<"$output")
-	# numbers are milliseconds; microseconds survive; the floor is year 1
+	# numbers are milliseconds; microseconds survive; years before 1 and
+	# after 9999 are times, the floor is the first finite time, and the
+	# infinities stay
 	run -0 cdc-unwrap --watermark-delay=250ms <<'EOF2'
 {"__watermark":1763805601250}
 {"__watermark":"2026-11-22 10:00:01.000123+01"}
 {"__watermark":"0001-01-01T00:00:00.100Z"}
+{"__watermark":"+10000-01-01T00:00:00Z"}
+{"__watermark":"0045-03-15 12:00:00+00 BC"}
+{"__watermark":"-290308-12-22T00:00:00.100Z"}
+{"__watermark":"-infinity"}
+{"__watermark":"infinity"}
 EOF2
 	assert_output '{"__watermark":"2025-11-22T10:00:01.000Z"}
 {"__watermark":"2026-11-22T09:00:00.750123Z"}
-{"__watermark":"0001-01-01T00:00:00.000Z"}'
+{"__watermark":"0000-12-31T23:59:59.850Z"}
+{"__watermark":"9999-12-31T23:59:59.750Z"}
+{"__watermark":"-0044-03-15T11:59:59.750Z"}
+{"__watermark":"-290308-12-22T00:00:00.000Z"}
+{"__watermark":"-infinity"}
+{"__watermark":"infinity"}'
 	# a row 4 s behind pgcdc-tail's commit-time watermark: late for the
 	# window without the delay, counted with it
 	ev='{"before":null,"after":{"ts":"2026-11-22T10:00:58Z","v":1},"source":{},"op":"c"}'
@@ -52,11 +64,20 @@ EOF2
 	assert_output ''
 	run -0 bash -c 'cdc-unwrap --watermark-delay 5s <<<"$1" | "${@:2}"' _ "$in" "${wa[@]}"
 	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","n":1}'
+	# a drained pipeline's watermark of infinity goes on and fires
+	# everything downstream before the end of input
+	in=$'{"__watermark":"2026-11-22T10:01:02Z"}\n'"$ev"$'\n{"__watermark":"infinity"}'
+	run -0 bash -c 'set -o pipefail; cdc-unwrap --watermark-delay 5s <<<"$1" |
+	    "${@:2}" --watermarks' _ "$in" "${wa[@]}"
+	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","n":1}
+{"__watermark":"infinity"}'
 	# a watermark that is not a time is a bad line; the others go on
 	in=$'{"__watermark":"2026-11-22T10:00:00Z"}\n{"__watermark":"soon"}'
 	run -1 --separate-stderr cdc-unwrap --watermark-delay=1s <<<"$in"
 	assert_output '{"__watermark":"2026-11-22T09:59:59.000Z"}'
 	assert_equal "$stderr" 'cdc-unwrap: stdin:2: field "__watermark": not a timestamp: "soon"'
+	run -1 --separate-stderr cdc-unwrap --watermark-delay=1s <<<'{"__watermark":"+300000-01-01T00:00:00Z"}'
+	assert_equal "$stderr" 'cdc-unwrap: stdin:1: field "__watermark": timestamp out of range: "+300000-01-01T00:00:00Z"'
 	run -0 --separate-stderr cdc-unwrap --watermark-delay=1s --on-error=skip <<<"${in#*$'\n'}"$'\n{"x":1}'
 	assert_output '{"x":1}'
 	assert_equal "${stderr_lines[0]}" 'cdc-unwrap: warning: stdin:1: field "__watermark": not a timestamp: "soon" (line skipped)'

@@ -754,17 +754,18 @@ static void
 passthrough(struct event *ev)
 {
 	int64_t us;
-	int w = field_scan(ev->d, 0, &f_watermark);
+	int w = field_scan(ev->d, 0, &f_watermark), rc;
 
 	if (w >= 0 && conf.wm_delay != 0) {
 		/* A producer's watermark (pgcdc-tail's are commit times)
-		 * made looser for rows whose event time runs behind it. */
-		if (field_time(ev->d, w, TS_MS, &tmp, &us) != 0) {
-			bad(ev, "field \"__watermark\": not a timestamp: %s",
+		 * made looser for rows whose event time runs behind it; an
+		 * infinity stays itself (the end of a drained pipeline). */
+		if ((rc = field_time(ev->d, w, TS_MS, &tmp, &us)) != 0) {
+			bad(ev, "field \"__watermark\": %s: %s", ts_strerror(rc),
 			    field_shown(ev->d, w));
 			return;
 		}
-		us = us - TS_MIN < conf.wm_delay ? TS_MIN : us - conf.wm_delay;
+		us = ts_add_sat(us, -conf.wm_delay);
 		jout_lit(&jout_stdout, "{\"__watermark\":");
 		jout_time(&jout_stdout, us);
 		jout_lit(&jout_stdout, "}\n");
