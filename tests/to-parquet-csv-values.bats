@@ -233,6 +233,84 @@ v string'
 {"t":"2017-01-01T00:00:00.000000Z","d":null,"u":"2026-11-22T10:00:00.120000000Z","v":"2016-12-31T23:59:60Z"}'
 }
 
+@test "times outside years 0001-9999 and infinities: TIMESTAMP and DATE as DuckDB stores them" {
+	# Expanded years, PostgreSQL's BC text, the ends of the finite range,
+	# and the infinities, which DuckDB keeps as the largest value and its
+	# negation: its own infinity, as its comparisons show. An infinity
+	# goes with timestamps or with dates; alone it is a string.
+	cat >"$T/in.ndjson" <<'EOF'
+{"id":1,"t":"2026-11-22T10:00:01.250Z","d":"2026-11-22","i":"infinity"}
+{"id":2,"t":"infinity","d":"infinity","i":"-infinity"}
+{"id":3,"t":"-infinity","d":"-infinity"}
+{"id":4,"t":"+10000-01-01T00:00:00.000Z","d":"+10000-01-01"}
+{"id":5,"t":"-0044-03-15T12:00:00.000Z","d":"-0044-03-15"}
+{"id":6,"t":"0045-03-15 12:00:00.000001+00 BC","d":"0045-03-15 BC"}
+{"id":7,"t":"0000-01-01T00:00:00Z","d":"0000-01-01"}
+{"id":8,"t":"+294247-01-10T04:00:54.775806Z","d":"+5874897-12-31"}
+{"id":9,"t":"-290308-12-22T00:00:00.000Z","d":"-4713-11-24"}
+EOF
+	write "$T/x.parquet"
+	types "$T/x.parquet"
+	assert_output 'id int64
+t timestamp_utc
+d date
+i string'
+	rows "$T/x.parquet"
+	assert_output '{"id":1,"t":"2026-11-22T10:00:01.250000Z","d":"2026-11-22","i":"infinity"}
+{"id":2,"t":"infinity","d":"infinity","i":"-infinity"}
+{"id":3,"t":"-infinity","d":"-infinity","i":null}
+{"id":4,"t":"+10000-01-01T00:00:00.000000Z","d":"+10000-01-01","i":null}
+{"id":5,"t":"-0044-03-15T12:00:00.000000Z","d":"-0044-03-15","i":null}
+{"id":6,"t":"-0044-03-15T12:00:00.000001Z","d":"-0044-03-15","i":null}
+{"id":7,"t":"0000-01-01T00:00:00.000000Z","d":"0000-01-01","i":null}
+{"id":8,"t":"+294247-01-10T04:00:54.775806Z","d":"+5874897-12-31","i":null}
+{"id":9,"t":"-290308-12-22T00:00:00.000000Z","d":"-4713-11-24","i":null}'
+	sql "SELECT id, isinf(t) AS ti, t > TIMESTAMPTZ '294247-01-10 04:00:54.775806+00' AS tmax,
+		isinf(d) AS di, d = DATE '-infinity' AS dneg,
+		date_part('year', d) AS y FROM read_parquet('$T/x.parquet') ORDER BY id"
+	assert_output '{"id":1,"ti":false,"tmax":false,"di":false,"dneg":false,"y":2026}
+{"id":2,"ti":true,"tmax":true,"di":true,"dneg":false,"y":null}
+{"id":3,"ti":true,"tmax":false,"di":true,"dneg":true,"y":null}
+{"id":4,"ti":false,"tmax":false,"di":false,"dneg":false,"y":10000}
+{"id":5,"ti":false,"tmax":false,"di":false,"dneg":false,"y":-44}
+{"id":6,"ti":false,"tmax":false,"di":false,"dneg":false,"y":-44}
+{"id":7,"ti":false,"tmax":false,"di":false,"dneg":false,"y":0}
+{"id":8,"ti":false,"tmax":false,"di":false,"dneg":false,"y":5874897}
+{"id":9,"ti":false,"tmax":false,"di":false,"dneg":false,"y":-4713}'
+	# statistics hold them too
+	sql "SELECT path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata('$T/x.parquet')
+		WHERE path_in_schema IN ('t', 'd') ORDER BY 1"
+	assert_output '{"c":"d","lo":"-infinity","hi":"infinity"}
+{"c":"t","lo":"-infinity","hi":"infinity"}'
+	# declared, the same; a time past what the column holds is a bad line
+	cat >>"$T/in.ndjson" <<'EOF'
+{"id":10,"t":"+300000-01-01T00:00:00Z","d":"2026-11-22"}
+{"id":11,"t":"2026-11-22","d":"+9000000-01-01"}
+{"id":12,"t":"+294247-01-11","d":"2026-11-22"}
+EOF
+	run -0 --separate-stderr to-parquet-csv --on-error skip --schema 't:timestamp,d:date,i:string' \
+		-o "$T/y.parquet" "$T/in.ndjson"
+	assert_equal "$stderr" "to-parquet-csv: warning: $T/in.ndjson:10: field \"t\": timestamp out of range: \"+300000-01-01T00:00:00Z\" (line skipped)
+to-parquet-csv: warning: $T/in.ndjson:11: field \"d\": date out of range: \"+9000000-01-01\" (line skipped)
+to-parquet-csv: warning: $T/in.ndjson:12: field \"t\": timestamp out of range: \"+294247-01-11\" (line skipped)
+to-parquet-csv: warning: skipped 3 bad lines"
+	rows "$T/y.parquet"
+	run jq -c '[.id, .t, .d]' <<<"$output"
+	assert_line -n 1 '[2,"infinity","infinity"]'
+	assert_line -n 5 '[6,"-0044-03-15T12:00:00.000001Z","-0044-03-15"]'
+	# inferred, a time no TIMESTAMP holds keeps the column a string
+	printf '%s\n' '{"t":"2026-01-01T00:00:00Z","d":"2026-01-01"}' \
+		'{"t":"+300000-01-01T00:00:00Z","d":"+9000000-01-01"}' >"$T/in.ndjson"
+	write "$T/z.parquet"
+	types "$T/z.parquet"
+	assert_output 't string
+d string'
+	# CSV keeps each value's text
+	run -0 to-parquet-csv -f csv -o - <<<'{"t":"-infinity","d":"+10000-01-01"}'
+	assert_output 't,d
+-infinity,+10000-01-01'
+}
+
 @test "objects, arrays and mixed kinds are JSON: each value's own text" {
 	cat >"$T/in.ndjson" <<'EOF'
 {"o":{"a":[1,{"b":null}],"c":"é\u00e9"},"m":5}

@@ -314,6 +314,37 @@ EOF
 {"id":4,"ts":"2026-11-23T01:00:00.000Z"}'
 }
 
+@test "date() and hour() partitions past 9999, before year 1, at the ends and the infinities" {
+	input='{"id":1,"ts":"infinity"}
+{"id":2,"ts":"-0044-03-15T12:30:00Z"}
+{"id":3,"ts":"10000-01-01 00:30:00+00"}
+{"id":4,"ts":"+294247-01-10T04:00:54.775806Z"}
+{"id":5,"ts":"-infinity"}
+{"id":6,"ts":"0045-03-15 13:00:00+00 BC"}
+{"id":7,"ts":"-290308-12-22T00:00:00Z"}
+{"id":8,"ts":"+300000-01-01T00:00:00Z"}'
+	run -1 --separate-stderr to-parquet-csv -o "$T/lake" -p 'date(ts),hour(ts)' <<<"$input"
+	assert_equal "$stderr" 'to-parquet-csv: stdin:8: field "ts": timestamp out of range: "+300000-01-01T00:00:00Z"'
+	rm -rf "$T/lake"
+	run -0 to-parquet-csv --on-error skip -q -o "$T/lake" -p 'date(ts),hour(ts)' <<<"$input"
+	run -0 bash -c "cd '$T/lake' && find . -type f | sed 's|/part-[^/]*\.parquet$||' | LC_ALL=C sort"
+	assert_output './date=+10000-01-01/hour=+10000-01-01T00
+./date=+294247-01-10/hour=+294247-01-10T04
+./date=-0044-03-15/hour=-0044-03-15T12
+./date=-0044-03-15/hour=-0044-03-15T13
+./date=-290308-12-22/hour=-290308-12-22T00
+./date=-infinity/hour=-infinity
+./date=infinity/hour=infinity'
+	run -0 duck "SELECT id, date, hour, ts FROM read_parquet('$T/lake/**/*.parquet', hive_partitioning = true) ORDER BY id"
+	assert_output '{"id":1,"date":"infinity","hour":"infinity","ts":"infinity"}
+{"id":2,"date":"-0044-03-15","hour":"-0044-03-15T12","ts":"-0044-03-15T12:30:00.000Z"}
+{"id":3,"date":"+10000-01-01","hour":"+10000-01-01T00","ts":"+10000-01-01T00:30:00.000Z"}
+{"id":4,"date":"+294247-01-10","hour":"+294247-01-10T04","ts":"+294247-01-10T04:00:54.775806Z"}
+{"id":5,"date":"-infinity","hour":"-infinity","ts":"-infinity"}
+{"id":6,"date":"-0044-03-15","hour":"-0044-03-15T13","ts":"-0044-03-15T13:00:00.000Z"}
+{"id":7,"date":"-290308-12-22","hour":"-290308-12-22T00","ts":"-290308-12-22T00:00:00.000Z"}'
+}
+
 @test "NAME= names a directory level: a field under another name, a day" {
 	input='{"__table":"sales","ts":"2026-11-22T10:00:00Z","v":1}
 {"__table":"a/b","ts":"2026-11-23T01:00:00Z","v":2}

@@ -34,9 +34,11 @@ enum vkind {
 	VK_TRUE,
 	VK_FALSE,
 	VK_TS,		/* timestamp string: pay = microseconds, UTC */
-	VK_DATE,	/* YYYY-MM-DD string: pay = days since 1970-01-01 */
+	VK_DATE,	/* a date alone: pay = days since 1970-01-01 */
 	VK_STR,		/* any other string */
-	VK_JSON		/* object or array */
+	VK_JSON,	/* object or array */
+	VK_INF		/* "infinity" (pay 1) or "-infinity" (pay -1): a
+			 * timestamp or a date, whichever the others are */
 };
 
 struct vinfo {
@@ -72,6 +74,7 @@ void	val_classify(const struct jdoc *d, int t, struct vinfo *v,
 #define SS_TS		0x01
 #define SS_DATE		0x02
 #define SS_OTHER	0x04
+#define SS_INF		0x08	/* an infinity: goes with SS_TS or SS_DATE */
 
 struct summ {
 	unsigned	 kinds;
@@ -105,14 +108,33 @@ int	val_fit(const struct column *c, const struct jdoc *d, int t,
 /* "a timestamp", "an int64", "a decimal(10,2)" ... into buf. */
 const char *col_type_article(const struct column *c, char *buf, size_t size);
 
-/* Timestamp text (time of day required, no digits lost below the
- * microsecond): 0 with *us, or -1. */
+/*
+ * Parquet's TIMESTAMP and DATE hold PostgreSQL's infinities as DuckDB
+ * writes and reads them: the largest value and its negation (INT64_MAX and
+ * -INT64_MAX microseconds, INT32_MAX and -INT32_MAX days). Every finite
+ * time (TS_MIN..TS_MAX) and date (TS_DATE_MIN..TS_DATE_MAX) lies between.
+ */
+#define PQ_TS_INF	INT64_MAX
+#define PQ_TS_NINF	(-INT64_MAX)
+#define PQ_DATE_INF	INT64_C(2147483647)
+#define PQ_DATE_NINF	INT64_C(-2147483647)
+
+/* Timestamp text in a form of DESIGN.md section 4 (a time of day, or an
+ * infinity; no digits lost below the microsecond): 0 with *us as Parquet
+ * stores it, -1 when it is no such text, TS_ERANGE when it is a time no
+ * TIMESTAMP holds. */
 int	val_ts(const char *s, size_t n, int64_t *us);
 /* The timestamp text "YYYY-MM-DDTHH:MM:SS[.f{nd}]Z" of us (nd 0-9), into
- * out (at least 32 bytes); returns the length. */
+ * out (at least 32 bytes); returns the length. Years 0000-9999 only. */
 size_t	ts_canon(char *out, int64_t us, int nd);
-/* YYYY-MM-DD: 0 with *days, or -1. */
+/* A date alone ("2026-11-22", "-0044-03-15", "0045-03-15 BC",
+ * "infinity"): 0 with *days as Parquet stores it, -1, or TS_ERANGE. */
 int	val_date(const char *s, size_t n, int64_t *days);
+/* A declared TIMESTAMP or DATE column's value that is a time outside what
+ * the column holds: "timestamp out of range" or "date out of range";
+ * otherwise NULL. */
+const char *val_range_error(const struct column *c, const struct jdoc *d,
+	    int t, struct buf *scratch);
 /* JSON number text to a coefficient at scale s, exactly: 0 with *q and the
  * number of digits of |q| in *ndig, or -1 when digits would be lost or
  * more than 38 are needed. */

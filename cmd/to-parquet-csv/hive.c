@@ -242,16 +242,24 @@ hive_free(struct hive *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* The UTC day, "2026-11-22", or hour, "2026-11-22T10", of time us (years
- * 0001-9999, as field_time gives) into out. Kept for the next rows of that
- * day or hour. */
+/*
+ * The UTC day, "2026-11-22", or hour, "2026-11-22T10", of time us, the year
+ * as ts_format writes it ("+10000-01-01", "-0044-03-15T12"), into out; the
+ * infinities are "infinity" and "-infinity" (DuckDB reads those as dates).
+ * Kept for the next rows of that day or hour.
+ */
 static void
 time_seg(struct hive_key *k, int64_t us, struct buf *out)
 {
-	const int64_t day = INT64_C(86400000000);
-	int64_t days, rem, z, era, doe, yoe, y, doy, mp, m, d, h;
+	const int64_t day = INT64_C(86400000000), hour = INT64_C(3600000000);
+	int64_t days, rem, span;
+	size_t n;
 	char *t = k->text;
 
+	if (!TS_FINITE(us)) {
+		buf_puts(out, us == TS_INF ? "infinity" : "-infinity");
+		return;
+	}
 	if (k->hi == 0 || us < k->lo || us >= k->hi) {
 		days = us / day;
 		rem = us % day;
@@ -259,40 +267,20 @@ time_seg(struct hive_key *k, int64_t us, struct buf *out)
 			rem += day;
 			days--;
 		}
-		/* H. Hinnant's civil_from_days. */
-		z = days + 719468;
-		era = (z >= 0 ? z : z - 146096) / 146097;
-		doe = z - era * 146097;
-		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		y = yoe + era * 400;
-		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		mp = (5 * doy + 2) / 153;
-		d = doy - (153 * mp + 2) / 5 + 1;
-		m = mp < 10 ? mp + 3 : mp - 9;
-		y += m <= 2;
-		h = rem / INT64_C(3600000000);
-		t[0] = (char)('0' + y / 1000 % 10);
-		t[1] = (char)('0' + y / 100 % 10);
-		t[2] = (char)('0' + y / 10 % 10);
-		t[3] = (char)('0' + y % 10);
-		t[4] = '-';
-		t[5] = (char)('0' + m / 10);
-		t[6] = (char)('0' + m % 10);
-		t[7] = '-';
-		t[8] = (char)('0' + d / 10);
-		t[9] = (char)('0' + d % 10);
-		if (k->kind == HIVE_DATE) {
-			t[10] = '\0';
-			k->lo = us - rem;
-			k->hi = k->lo + day;
-		} else {
-			t[10] = 'T';
-			t[11] = (char)('0' + h / 10);
-			t[12] = (char)('0' + h % 10);
-			t[13] = '\0';
-			k->lo = us - rem % INT64_C(3600000000);
-			k->hi = k->lo + INT64_C(3600000000);
+		n = ts_format_date(days, t);
+		if (k->kind == HIVE_DATE)
+			span = day;
+		else {
+			span = hour;
+			t[n++] = 'T';
+			t[n++] = (char)('0' + rem / hour / 10);
+			t[n++] = (char)('0' + rem / hour % 10);
+			t[n] = '\0';
+			rem %= hour;
 		}
+		k->lo = us - rem;
+		/* the last day or hour of the finite times ends past them */
+		k->hi = k->lo > INT64_MAX - span ? INT64_MAX : k->lo + span;
 	}
 	buf_puts(out, t);
 }
@@ -305,7 +293,7 @@ hive_path(struct hive *h, const struct jdoc *d, const int *found,
 	const char *p;
 	size_t i, n, start;
 	int64_t us;
-	int t;
+	int t, rc;
 
 	buf_reset(out);
 	for (i = 0; i < h->n; i++) {
@@ -324,9 +312,9 @@ hive_path(struct hive *h, const struct jdoc *d, const int *found,
 			break;
 		}
 		if (k->kind != HIVE_FIELD) {
-			if (field_time(d, t, TS_MS, tmp, &us) != 0) {
-				snprintf(why, whysize, "field \"%s\": not a "
-				    "timestamp: %s", k->field,
+			if ((rc = field_time(d, t, TS_MS, tmp, &us)) != 0) {
+				snprintf(why, whysize, "field \"%s\": %s: %s",
+				    k->field, ts_strerror(rc),
 				    field_shown(d, t));
 				return -1;
 			}

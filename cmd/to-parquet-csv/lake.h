@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "fw.h"
 #include "jscan.h"
+#include "tstamp.h"
 
 /* ---------------------------------------------------------------------
  * Hive partitions (hive.c)
@@ -42,9 +43,10 @@ struct hive_key {
 	char		*seg;		/* "name=" escaped, "date=", "hour=" */
 	size_t		 seglen;
 	/* date() and hour(): the last value made, for the times in
-	 * [lo, hi): "2026-11-22" or "2026-11-22T10". */
+	 * [lo, hi): "2026-11-22" or "2026-11-22T10" ("+294247-01-10T04"
+	 * at most). */
 	int64_t		 lo, hi;
-	char		 text[16];
+	char		 text[TS_DATE_STRLEN + 8];
 };
 
 struct hive {

@@ -933,7 +933,13 @@ pq_convert(struct fw *w, struct enc *e, size_t ci)
 				o1[i] = (uint8_t)x;
 				break;
 			case COL_DATE:
+				if (k == VK_INF)
+					x = x > 0 ? PQ_DATE_INF : PQ_DATE_NINF;
 				o4[i] = (int32_t)x;
+				break;
+			case COL_TIMESTAMP:
+				if (k == VK_INF)
+					pay[i] = x > 0 ? PQ_TS_INF : PQ_TS_NINF;
 				break;
 			case COL_DOUBLE:
 				if (k == VK_INT)

@@ -426,27 +426,59 @@ num_scaled(const char *p, size_t n, int s, __int128 *q, int *ndig)
 int
 val_date(const char *s, size_t n, int64_t *days)
 {
-	int64_t us;
+	int rc;
 
-	if (n != 10 || ts_parse(s, n, &us) != 0)
-		return -1;
-	*days = us / US_PER_DAY;
+	if ((rc = ts_parse_date(s, n, days)) != 0)
+		return rc == TS_ERANGE ? TS_ERANGE : -1;
+	if (*days == TS_INF)
+		*days = PQ_DATE_INF;
+	else if (*days == TS_NINF)
+		*days = PQ_DATE_NINF;
 	return 0;
 }
 
 int
 val_ts(const char *s, size_t n, int64_t *us)
 {
+	const char *dot;
 	size_t i;
+	int rc;
 
-	/* "YYYY-MM-DDTHH:MM" at least; the date alone is a DATE. */
-	if (n < 16 || s[4] != '-' || ts_parse(s, n, us) != 0)
-		return -1;
-	if (n > 20 && s[19] == '.')
-		for (i = 20 + 6; i < n && isdig(s[i]); i++)
+	/* A time of day ("HH:MM" at least) or an infinity; the date alone
+	 * is a DATE. */
+	if (memchr(s, ':', n) == NULL) {
+		if (ts_parse(s, n, us) != 0 || TS_FINITE(*us))
+			return -1;
+	} else if ((rc = ts_parse(s, n, us)) != 0)
+		return rc == TS_ERANGE ? TS_ERANGE : -1;
+	/* Digits past the sixth of the fraction (the only '.') are lost. */
+	if ((dot = memchr(s, '.', n)) != NULL)
+		for (i = (size_t)(dot - s) + 7; i < n && isdig(s[i]); i++)
 			if (s[i] != '0')
 				return -1;
+	if (*us == TS_NINF)
+		*us = PQ_TS_NINF;
 	return 0;
+}
+
+const char *
+val_range_error(const struct column *c, const struct jdoc *d, int t,
+    struct buf *scratch)
+{
+	const char *s;
+	size_t n;
+	int64_t v;
+
+	if ((c->type != COL_TIMESTAMP && c->type != COL_DATE) ||
+	    d->tok[t].type != J_STRING)
+		return NULL;
+	jscan_str(d, t, scratch, &s, &n);
+	if (c->type == COL_DATE)
+		return ts_parse_date(s, n, &v) == TS_ERANGE ?
+		    "date out of range" : NULL;
+	/* a time, or a date (its midnight) */
+	return ts_parse(s, n, &v) == TS_ERANGE ? "timestamp out of range" :
+	    NULL;
 }
 
 /* ---- Classification ---- */
@@ -582,22 +614,28 @@ val_classify(const struct jdoc *d, int t, struct vinfo *v,
 	v->esc = (k->flags & JT_ESCAPED) != 0;
 	jscan_str(d, t, scratch, &s, &n);
 	v->kind = VK_STR;
-	if (n >= 10 && s[4] == '-' && s[7] == '-') {
-		if (n == 10) {
-			if (val_date(s, n, &v->pay) == 0) {
-				v->kind = VK_DATE;
-				v->pay_ok = 1;
-			}
+	/* Times start with a year (a digit, or a sign for an expanded one)
+	 * or are an infinity; the rest is rejected in a few bytes. */
+	if (n >= 8 && (isdig(s[0]) || s[0] == '+' || s[0] == '-' ||
+	    s[0] == 'i' || s[0] == 'I')) {
+		if (val_date(s, n, &v->pay) == 0) {
+			v->kind = v->pay == PQ_DATE_INF ||
+			    v->pay == PQ_DATE_NINF ? VK_INF : VK_DATE;
+			if (v->kind == VK_INF)
+				v->pay = v->pay > 0 ? 1 : -1;
+			v->pay_ok = 1;
 		} else if (val_ts(s, n, &v->pay) == 0) {
 			v->kind = VK_TS;
 			v->pay_ok = 1;
 		}
 	}
-	/* A date, or a timestamp written as ts_canon writes it, can be
-	 * rebuilt from its payload: no text needed. */
-	if (v->esc)
+	/* A date, or a timestamp written as ts_canon writes it, in years
+	 * 0000-9999 (plain: four digits, no sign), can be rebuilt from its
+	 * payload: no text needed. */
+	if (v->esc || v->kind == VK_INF || !isdig(s[0]) || n < 10 ||
+	    s[4] != '-')
 		return;
-	if (v->kind == VK_DATE)
+	if (v->kind == VK_DATE && n == 10)
 		v->text = 0;
 	else if (v->kind == VK_TS && s[10] == 'T' && s[n - 1] == 'Z' &&
 	    n >= 20 && s[16] == ':' && !(s[17] == '6' && s[18] == '0') &&
@@ -674,6 +712,10 @@ summ_add(struct summ *s, const struct vinfo *v)
 	case VK_JSON:
 		s->kinds |= SK_JSON;
 		return;
+	case VK_INF:
+		s->kinds |= SK_STR;
+		s->str |= SS_INF;
+		return;
 	}
 }
 
@@ -704,11 +746,11 @@ summ_of_type(struct summ *s, const struct column *c)
 		break;
 	case COL_TIMESTAMP:
 		s->kinds = SK_STR;
-		s->str = SS_TS;
+		s->str = SS_TS | SS_INF;
 		break;
 	case COL_DATE:
 		s->kinds = SK_STR;
-		s->str = SS_DATE;
+		s->str = SS_DATE | SS_INF;
 		break;
 	case COL_STRING:
 		s->kinds = SK_STR;
@@ -740,8 +782,11 @@ summ_decide(const struct summ *s, struct column *c)
 		return;
 	}
 	if (s->kinds == SK_STR) {
-		c->type = s->str == SS_TS ? COL_TIMESTAMP :
-		    s->str == SS_DATE ? COL_DATE : COL_STRING;
+		/* infinities go with timestamps or with dates; alone they
+		 * are strings */
+		sc = s->str & ~SS_INF;
+		c->type = sc == SS_TS ? COL_TIMESTAMP : sc == SS_DATE ?
+		    COL_DATE : COL_STRING;
 		return;
 	}
 	if (s->num == SN_INT) {
@@ -803,11 +848,14 @@ val_fit(const struct column *c, const struct jdoc *d, int t, union tval *v,
 		if (val_ts(s, n, &v->i) == 0)
 			return 1;
 		/* A declared timestamp also takes a date, as its midnight UTC
-		 * (as every tool reads a date as a time); an inferred one
-		 * does not, as inference makes dates a DATE column. */
-		if (c->declared && val_date(s, n, &v->i) == 0) {
-			v->i *= US_PER_DAY;
-			return 1;
+		 * (as every tool reads a date as a time), when that is a
+		 * time; an inferred one does not, as inference makes dates a
+		 * DATE column. */
+		if (c->declared && ts_parse_date(s, n, &v->i) == 0) {
+			if (v->i == TS_INF || v->i == TS_NINF)
+				return 0;	/* val_ts took those */
+			return !__builtin_mul_overflow(v->i, US_PER_DAY,
+			    &v->i) && v->i >= TS_MIN && v->i <= TS_MAX;
 		}
 		return 0;
 	case COL_STRING:
@@ -1069,6 +1117,7 @@ rowmap_check_declared(struct rowmap *m, const struct jdoc *d,
     union tval *vals, const char **why)
 {
 	static char msg[512];
+	const char *range;
 	char art[48];
 	size_t i;
 	int t;
@@ -1079,9 +1128,14 @@ rowmap_check_declared(struct rowmap *m, const struct jdoc *d,
 			continue;
 		if (val_fit(&m->col[i].c, d, t, &vals[i], &m->scratch))
 			continue;
-		snprintf(msg, sizeof(msg), "field \"%s\": not %s: %s",
-		    m->col[i].c.name, col_type_article(&m->col[i].c, art,
-		    sizeof(art)), field_shown(d, t));
+		if ((range = val_range_error(&m->col[i].c, d, t,
+		    &m->scratch)) != NULL)
+			snprintf(msg, sizeof(msg), "field \"%s\": %s: %s",
+			    m->col[i].c.name, range, field_shown(d, t));
+		else
+			snprintf(msg, sizeof(msg), "field \"%s\": not %s: %s",
+			    m->col[i].c.name, col_type_article(&m->col[i].c,
+			    art, sizeof(art)), field_shown(d, t));
 		*why = msg;
 		return FW_BAD;
 	}
