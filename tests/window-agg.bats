@@ -172,6 +172,9 @@ window-agg: warning: skipped 5 bad lines'
 	assert_equal "$stderr" 'window-agg: stdin:1: field "t": window out of range: "-290308-12-22T05:00:00Z"'
 	run -0 window-agg -t t --cumulate 12h --size 1d -a count <<<'{"t":"+294247-01-09T13:00:00Z"}'
 	assert_output '{"window_start":"+294247-01-09T00:00:00.000Z","window_end":"+294247-01-10T00:00:00.000Z","count":1}'
+	# the largest window there is, offset by a day less than its size
+	run -0 window-agg -t t --tumble 106751991d --offset 106751990d -a count <<<'{"t":0}'
+	assert_output '{"window_start":"1969-12-31T00:00:00.000Z","window_end":"+294247-01-09T00:00:00.000Z","count":1}'
 	# huge delays and lateness stop at the ends instead of wrapping
 	run -0 window-agg -t t --tumble 1m --watermark-delay 106751991d --allowed-lateness 106751991d -a count --watermarks <<'EOF'
 {"t":"-290308-12-22T00:00:00Z"}

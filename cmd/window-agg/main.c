@@ -336,10 +336,16 @@ main(int argc, char **argv)
 		    "--emit=update");
 	if (conf.drain && conf.state_path == NULL)
 		diag_usage("--drain goes with --state");
-	if (conf.kind != W_SESSION)
-		conf.offset = (conf.offset % (conf.kind == W_HOP ? conf.slide :
-		    conf.size) + (conf.kind == W_HOP ? conf.slide : conf.size))
-		    % (conf.kind == W_HOP ? conf.slide : conf.size);
+	if (conf.kind != W_SESSION) {
+		/* offset mod the alignment period, without forming
+		 * offset % m + m (which overflows for periods past half of
+		 * int64: --tumble 106751991d) */
+		int64_t m = conf.kind == W_HOP ? conf.slide : conf.size;
+
+		conf.offset %= m;
+		if (conf.offset < 0)
+			conf.offset += m;
+	}
 	setup_groups();
 	for (size_t k = 0; k < nhaving_specs; k++)
 		parse_having(having_specs[k]);
