@@ -559,6 +559,14 @@ ts_add_sat(int64_t t, int64_t d)
 	return r < TS_MIN ? TS_MIN : r > TS_MAX ? TS_MAX : r;
 }
 
+int64_t
+ts_sub_sat(int64_t t, int64_t d)
+{
+	if (d == INT64_MIN)
+		return ts_add_sat(ts_add_sat(t, INT64_MAX), 1);
+	return ts_add_sat(t, -d);
+}
+
 int
 ts_add(int64_t t, int64_t d, int64_t *out)
 {

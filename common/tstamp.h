@@ -137,6 +137,10 @@ size_t	ts_normalize(const char *s, size_t n, char *out);
  */
 int64_t	ts_add_sat(int64_t t, int64_t d);
 
+/* t - d in the same way, for any d (INT64_MIN, whose negation no int64_t
+ * holds, included). */
+int64_t	ts_sub_sat(int64_t t, int64_t d);
+
 /* t + d into *out for a finite time t: 0, or -1 when t is infinite or the
  * sum is outside [TS_MIN, TS_MAX] (window bounds, which must be exact). */
 int	ts_add(int64_t t, int64_t d, int64_t *out);

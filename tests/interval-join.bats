@@ -156,6 +156,19 @@ $C3,\"click\":null,\"r.user_id\":null,\"src\":null,\"click_ts\":null}"
 	run -1 --separate-stderr interval-join --left "$T/l" --right - --on k --left-time t \
 		--right-time t --within=-1m,1m <<<'{"k":1,"t":"+300000-01-01T00:00:00Z"}'
 	assert_equal "$stderr" 'interval-join: stdin:1: field "t": timestamp out of range: "+300000-01-01T00:00:00Z"'
+	# the widest interval int64 holds, at the ends of the finite times:
+	# right - left of the first and last pair is 2^63, one past it
+	printf '%s\n' '{"k":1,"t":"-290308-12-22T00:00:00Z"}' '{"k":1,"t":"2026-11-22T10:00:00Z"}' >"$T/l"
+	printf '%s\n' '{"k":1,"t":"1970-01-01T04:00:54.775808Z"}' \
+		'{"k":1,"t":"+294247-01-10T04:00:54.775806Z"}' >"$T/r"
+	run -0 --separate-stderr interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=-9223372036854775808us,9223372036854775807us --watermarks
+	assert_output '{"__watermark":"-290308-12-22T00:00:00.000Z"}
+{"k":1,"t":"2026-11-22T10:00:00Z","right_k":1,"right_t":"1970-01-01T04:00:54.775808Z"}
+{"k":1,"t":"2026-11-22T10:00:00Z","right_k":1,"right_t":"+294247-01-10T04:00:54.775806Z"}
+{"__watermark":"-290251-11-13T05:59:05.224192Z"}
+{"__watermark":"1969-12-31T23:59:59.999998Z"}'
+	assert_equal "$stderr" ''
 }
 
 @test "a watermark of infinity on both inputs decides everything and goes on" {
@@ -180,6 +193,20 @@ $C3,\"click\":null,\"r.user_id\":null,\"src\":null,\"click_ts\":null}"
 		--right-time t --within=-1m,1m --state "$T/st" --drain <<<'{"k":4,"t":"2026-11-22T11:00:00Z"}'
 	assert_output ''
 	assert_equal "$stderr" 'interval-join: warning: 1 late left rows dropped (their partners may be gone)'
+}
+
+@test "temporal join at the infinities: a version from -infinity on, a row at infinity meets the latest" {
+	printf '%s\n' '{"id":1,"v":"a","t":"-infinity"}' '{"id":1,"v":"b","t":"2026-11-22T10:00:00Z"}' \
+		'{"id":2,"v":"c","t":"infinity"}' >"$T/r"
+	printf '%s\n' '{"s":1,"id":1,"t":"2026-11-22T09:00:00Z"}' '{"s":2,"id":1,"t":"infinity"}' \
+		'{"s":3,"id":2,"t":"2026-11-22T11:00:00Z"}' '{"s":4,"id":2,"t":"infinity"}' >"$T/l"
+	run -0 --separate-stderr interval-join --left "$T/l" --right "$T/r" --on id --left-time t \
+		--right-time t --temporal --type left
+	assert_output '{"s":1,"id":1,"t":"2026-11-22T09:00:00Z","right_id":1,"v":"a","right_t":"-infinity"}
+{"s":3,"id":2,"t":"2026-11-22T11:00:00Z","right_id":null,"v":null,"right_t":null}
+{"s":2,"id":1,"t":"infinity","right_id":1,"v":"b","right_t":"2026-11-22T10:00:00Z"}
+{"s":4,"id":2,"t":"infinity","right_id":2,"v":"c","right_t":"infinity"}'
+	assert_equal "$stderr" ''
 }
 
 @test "temporal join: each row meets the version valid at its time" {

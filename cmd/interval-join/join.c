@@ -300,7 +300,7 @@ interval_row(const struct jin *in)
 		bucket_add(b, r);
 	}
 	heap_push(&J.release[in->side], in->side == LEFT ?
-	    ts_add_sat(r->t, conf.hi) : ts_add_sat(r->t, -conf.lo), r);
+	    ts_add_sat(r->t, conf.hi) : ts_sub_sat(r->t, conf.lo), r);
 }
 
 static void
@@ -663,6 +663,6 @@ join_load(json_t *line)
 		bucket_add(b, r);
 	}
 	heap_push(&J.release[side], side == LEFT ? ts_add_sat(r->t, conf.hi) :
-	    ts_add_sat(r->t, -conf.lo), r);
+	    ts_sub_sat(r->t, conf.lo), r);
 	return 0;
 }

@@ -550,15 +550,19 @@ side_wm(int s, int with_eof)
 static void
 forward_watermark(void)
 {
-	int64_t w = clk.wm, hold;
+	int64_t w = clk.wm, a, b;
 
 	if (!conf.watermarks || w == T_MIN || (w == T_MAX &&
 	    clk.s[LEFT].inband != T_MAX && clk.s[RIGHT].inband != T_MAX))
 		return;
-	/* rows still to be written have left times down to W - hold */
-	hold = conf.temporal ? 0 : conf.hi > -conf.lo ? conf.hi : -conf.lo;
-	if (hold > 0)
-		w = ts_add_sat(w, -hold);
+	/* rows still to be written have left times down to W - hold, hold
+	 * being the larger of hi and -lo when positive: the smaller of
+	 * W - hi and W + lo (no -lo, which overflows for INT64_MIN) */
+	if (!conf.temporal && (conf.hi > 0 || conf.lo < 0)) {
+		a = ts_sub_sat(w, conf.hi);
+		b = ts_add_sat(w, conf.lo);
+		w = a < b ? a : b;
+	}
 	if (w <= clk.wm_out)
 		return;
 	clk.wm_out = w;

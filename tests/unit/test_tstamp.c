@@ -570,7 +570,8 @@ test_round_trip(void)
 	/* Random instants over the whole finite range, half of them whole
 	 * ms: expanded years read back too. */
 	for (i = 0; i < 200000; i++) {
-		v = FIRST_US + (int64_t)(unit_rand() %
+		/* the span is past INT64_MAX: unsigned, then back */
+		v = (int64_t)((uint64_t)FIRST_US + unit_rand() %
 		    ((uint64_t)LAST_US - (uint64_t)FIRST_US + 1));
 		if (i % 2 == 0 && v % 1000 != 0 && v > FIRST_US + 1000)
 			v -= ((v % 1000) + 1000) % 1000;
@@ -1034,6 +1035,11 @@ test_add(void)
 	CHECK_INT(ts_add_sat(5, INT64_MAX), LAST_US);
 	CHECK_INT(ts_add_sat(LAST_US, INT64_MIN), -2);
 	CHECK_INT(ts_add_sat(FIRST_US + 1, -1), FIRST_US);
+	CHECK_INT(ts_sub_sat(0, 5), -5);
+	CHECK_INT(ts_sub_sat(TS_INF, INT64_MIN), TS_INF);
+	CHECK_INT(ts_sub_sat(FIRST_US, INT64_MIN), 14454775808);
+	CHECK_INT(ts_sub_sat(0, INT64_MIN), LAST_US);
+	CHECK_INT(ts_sub_sat(FIRST_US, INT64_MAX), FIRST_US);
 	/* exact: infinite or out of range is -1 */
 	CHECK_INT(ts_add(0, 5, &r), 0);
 	CHECK_INT(r, 5);
