@@ -172,6 +172,16 @@ window-agg: warning: skipped 5 bad lines'
 	assert_equal "$stderr" 'window-agg: stdin:1: field "t": window out of range: "-290308-12-22T05:00:00Z"'
 	run -0 window-agg -t t --cumulate 12h --size 1d -a count <<<'{"t":"+294247-01-09T13:00:00Z"}'
 	assert_output '{"window_start":"+294247-01-09T00:00:00.000Z","window_end":"+294247-01-10T00:00:00.000Z","count":1}'
+	# a session split by a retraction, its pieces 10^19 us apart (more
+	# than int64 holds) within a 5 * 10^18 us gap
+	run -0 window-agg -t t --time-unit us --session 5000000000000000000us -a 'count,sum(x)' <<'EOF'
+{"t":-9223372022400000000,"x":1}
+{"t":-4223372022400000000,"x":2}
+{"t":776627977600000000,"x":3}
+{"t":-4223372022400000000,"x":2,"__kind":"-D"}
+EOF
+	assert_output '{"window_start":"-290308-12-22T00:00:00.000Z","window_end":"-131864-09-01T08:53:20.000Z","count":1,"sum_x":1}
+{"window_start":"+26580-05-11T17:46:40.000Z","window_end":"+185024-01-21T02:40:00.000Z","count":1,"sum_x":3}'
 	# the largest window there is, offset by a day less than its size
 	run -0 window-agg -t t --tumble 106751991d --offset 106751990d -a count <<<'{"t":0}'
 	assert_output '{"window_start":"1969-12-31T00:00:00.000Z","window_end":"+294247-01-09T00:00:00.000Z","count":1}'

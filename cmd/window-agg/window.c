@@ -924,8 +924,10 @@ sess_refit(struct sess *s)
 		sess_changed(s);	/* no rows: it vanishes */
 		return;
 	}
+	/* t + gap is a time for every row taken (win_fits); a difference of
+	 * two times may not fit an int64_t */
 	for (i = 1; i < s->nrec; i++)
-		if (s->rec[i]->t - s->rec[i - 1]->t > conf.gap)
+		if (s->rec[i]->t > s->rec[i - 1]->t + conf.gap)
 			break;
 	start = s->rec[0]->t;
 	end = ts_add_sat(s->rec[s->nrec - 1]->t, conf.gap);
@@ -951,7 +953,7 @@ sess_refit(struct sess *s)
 	for (at = 0; at < sg->n && sg->s[at] != s; at++)
 		;
 	for (i = 0; i < nrec; i = j) {
-		for (j = i + 1; j < nrec && rec[j]->t - rec[j - 1]->t <=
+		for (j = i + 1; j < nrec && rec[j]->t <= rec[j - 1]->t +
 		    conf.gap; j++)
 			;
 		start = rec[i]->t;
