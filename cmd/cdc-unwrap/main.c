@@ -761,8 +761,8 @@ passthrough(struct event *ev)
 		 * made looser for rows whose event time runs behind it; an
 		 * infinity stays itself (the end of a drained pipeline). */
 		if ((rc = field_time(ev->d, w, TS_MS, &tmp, &us)) != 0) {
-			bad(ev, "field \"__watermark\": %s: %s", ts_strerror(rc),
-			    field_shown(ev->d, w));
+			bad(ev, "field \"__watermark\": %s: %s",
+			    ts_strerror(rc), field_shown(ev->d, w));
 			return;
 		}
 		us = ts_add_sat(us, -conf.wm_delay);

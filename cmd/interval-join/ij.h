@@ -43,7 +43,7 @@ extern struct conf conf;
 
 /* Per-input clock. */
 struct side {
-	int64_t		 max_ts;	/* largest finite event time, or T_MIN */
+	int64_t		 max_ts;	/* largest finite time, or T_MIN */
 	int64_t		 inband;	/* last in-band watermark, or T_MIN */
 	int64_t		 idle_wm;	/* pushed by --idle-timeout, or T_MIN */
 	int		 eof;
