@@ -305,10 +305,14 @@ to-parquet-csv: warning: skipped 3 bad lines"
 	types "$T/z.parquet"
 	assert_output 't string
 d string'
-	# CSV keeps each value's text
-	run -0 to-parquet-csv -f csv -o - <<<'{"t":"-infinity","d":"+10000-01-01"}'
+	# CSV keeps each value's text; a watermark of infinity is no row
+	run -0 --separate-stderr to-parquet-csv -f csv -o - <<'EOF'
+{"t":"-infinity","d":"+10000-01-01"}
+{"__watermark":"infinity"}
+EOF
 	assert_output 't,d
 -infinity,+10000-01-01'
+	assert_equal "$stderr" ''
 }
 
 @test "objects, arrays and mixed kinds are JSON: each value's own text" {

@@ -618,14 +618,17 @@ val_classify(const struct jdoc *d, int t, struct vinfo *v,
 	 * or are an infinity; the rest is rejected in a few bytes. */
 	if (n >= 8 && (isdig(s[0]) || s[0] == '+' || s[0] == '-' ||
 	    s[0] == 'i' || s[0] == 'I')) {
-		if (val_date(s, n, &v->pay) == 0) {
+		/* a time of day has a ':', a date or an infinity none */
+		if (memchr(s, ':', n) != NULL) {
+			if (val_ts(s, n, &v->pay) == 0) {
+				v->kind = VK_TS;
+				v->pay_ok = 1;
+			}
+		} else if (val_date(s, n, &v->pay) == 0) {
 			v->kind = v->pay == PQ_DATE_INF ||
 			    v->pay == PQ_DATE_NINF ? VK_INF : VK_DATE;
 			if (v->kind == VK_INF)
 				v->pay = v->pay > 0 ? 1 : -1;
-			v->pay_ok = 1;
-		} else if (val_ts(s, n, &v->pay) == 0) {
-			v->kind = VK_TS;
 			v->pay_ok = 1;
 		}
 	}
