@@ -31,7 +31,7 @@ teardown() {
 # time, LSN and transaction id (checked separately where it matters). sed,
 # not jq: jq would print 19.90 as 19.9, and exact digits are the point.
 norm() {
-	sed -E 's/,"(lsn|txId|ts_ms)":[0-9]+//g'
+	sed -E 's/,"(lsn|txId|ts_ms|ts_us)":[0-9]+//g'
 }
 
 # tail ARGS...: pgcdc-tail on this test's slot and publication. Not for
@@ -54,7 +54,7 @@ make_sales() {
 @test "initial snapshot, then every kind of change, in order" {
 	make_sales
 	psql_q "INSERT INTO $tbl VALUES (1, 42, 19.90, 'first'), (2, 7, 5.00, NULL)"
-	run -0 --separate-stderr bash -c 'pgcdc-tail -S "$1" --publication "$2" --create-slot -E now | sed -E "s/,\"(lsn|ts_ms)\":[0-9]+//g"' _ "$slot" "$pub"
+	run -0 --separate-stderr bash -c 'pgcdc-tail -S "$1" --publication "$2" --create-slot -E now | sed -E "s/,\"(lsn|ts_ms|ts_us)\":[0-9]+//g"' _ "$slot" "$pub"
 	assert_output "{\"before\":null,\"after\":{\"sale_id\":1,\"user_id\":42,\"total_price\":19.90,\"note\":\"first\"},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"txId\":null,\"snapshot\":\"true\"},\"op\":\"r\"}
 {\"before\":null,\"after\":{\"sale_id\":2,\"user_id\":7,\"total_price\":5.00,\"note\":null},\"source\":{\"connector\":\"postgresql\",\"db\":\"postgres\",\"schema\":\"public\",\"table\":\"$tbl\",\"txId\":null,\"snapshot\":\"last\"},\"op\":\"r\"}"
 	assert_equal "$stderr" ""

@@ -31,8 +31,8 @@ event() {
 	if [[ ${5:-c} == d ]]; then
 		before=$4 after=null
 	fi
-	printf '{"before":%s,"after":%s,"source":{"connector":"postgresql","db":"shop","schema":"public","table":"%s","lsn":%s,"txId":%s,"ts_ms":%s,"snapshot":"false"},"op":"%s","ts_ms":%s}\n' \
-	    "$before" "$after" "$1" "$2" "$2" "$3" "${5:-c}" "$3"
+	printf '{"before":%s,"after":%s,"source":{"connector":"postgresql","db":"shop","schema":"public","table":"%s","lsn":%s,"txId":%s,"ts_ms":%s,"ts_us":%s,"snapshot":"false"},"op":"%s","ts_ms":%s}\n' \
+	    "$before" "$after" "$1" "$2" "$2" "$3" "$(($3 * 1000))" "${5:-c}" "$3"
 }
 # sale ID PRODUCT TIME PRICE [COMMIT-MS [OP]]: a sale of order ID by user 1
 sale() {

@@ -77,6 +77,12 @@ canon() {
 	jq -c 'map_values(if type == "number" then . + 0 else . end)' "$@"
 }
 
+# For a stream that is a file (or pgcdc-tail -E now): the input is never
+# idle, so an idle clock would only measure how busy the machine is, and a
+# stall under load would move the watermark on and make rows late.
+FILE_INPUT="--idle-timeout 1h"
+export FILE_INPUT
+
 @test "attribution, attribution-report: usage" {
 	run -0 "$ATTR" --help
 	assert_line 'usage: attribution [--watermark-delay D] [--idle-timeout D] [--watermarks]'
@@ -94,7 +100,7 @@ Try "attribution --help" for more information.'
 }
 
 @test "attribution: the morning, exactly, and as PostgreSQL computes it" {
-	run -0 --separate-stderr "$ATTR" <"$D/morning.ndjson"
+	run -0 --separate-stderr "$ATTR" $FILE_INPUT <"$D/morning.ndjson"
 	no_errors
 	printf '%s\n' "$output" >"$W/got"
 	canon "$W/got" | diff -u "$F/expected.ndjson" -
@@ -102,7 +108,7 @@ Try "attribution --help" for more information.'
 }
 
 @test "attribution --watermarks: watermark lines between the results, in time order" {
-	run -0 --separate-stderr "$ATTR" --watermarks <"$D/morning.ndjson"
+	run -0 --separate-stderr "$ATTR" $FILE_INPUT --watermarks <"$D/morning.ndjson"
 	no_errors
 	grep -q '^{"__watermark":' <<<"$output"
 	grep -v '^{"__watermark":' <<<"$output" | canon | diff -u "$F/expected.ndjson" -
@@ -115,7 +121,7 @@ Try "attribution --help" for more information.'
 }
 
 @test "attribution-report: the morning's tumbling hours, exactly, and as PostgreSQL computes them" {
-	run -0 --separate-stderr bash -c '"$1" <"$2" | "$3" --hop 1h' _ \
+	run -0 --separate-stderr bash -c '"$1" $FILE_INPUT <"$2" | "$3" --hop 1h' _ \
 	    "$ATTR" "$D/morning.ndjson" "$REPORT"
 	no_errors
 	printf '%s\n' "$output" | canon | diff -u "$F/report-expected.ndjson" -
@@ -124,7 +130,7 @@ Try "attribution --help" for more information.'
 }
 
 @test "attribution-report: the last hour every minute (the default) equals PostgreSQL" {
-	"$ATTR" --watermarks <"$D/morning.ndjson" | "$REPORT" | canon >"$W/got"
+	"$ATTR" $FILE_INPUT --watermarks <"$D/morning.ndjson" | "$REPORT" | canon >"$W/got"
 	psql_f morning "$F/report-oracle.sql" -v size='1 hour' \
 	    -v hop='1 minute' | canon >"$W/want"
 	[ "$(wc -l <"$W/want")" -gt 600 ]
@@ -143,7 +149,7 @@ Try "attribution --help" for more information.'
 	# pgcdc-tail into attribution through a pipe, its tee into FIFOs
 	run -0 --separate-stderr bash -c 'set -o pipefail
 		PGDATABASE=long pgcdc-tail -S long --publication shop -E now \
-		    --watermarks | "$1" --watermarks | tee "$2/attr" |
+		    --watermarks | "$1" $FILE_INPUT --watermarks | tee "$2/attr" |
 		"$3" --hop 10m' _ "$ATTR" "$W" "$REPORT"
 	no_errors
 	printf '%s\n' "$output" | canon >"$W/report"

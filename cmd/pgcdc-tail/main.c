@@ -975,7 +975,10 @@ stream_loop(PGconn *c, struct stream *s, uint64_t endpos, uint64_t *written)
 			acked = *written;
 			STATUS();
 		}
-		watermark(s->out, s->commit_ms * 1000);
+		/* in whole milliseconds: a later commit in the same
+		 * millisecond has that ts_ms, which must not be late */
+		watermark(s->out, s->commit_us - ((s->commit_us % 1000) + 1000)
+		    % 1000);
 		if (endpos != 0 && *written >= endpos)
 			break;
 		/* Tables that joined: copied between two transactions. */

@@ -45,7 +45,7 @@ struct snapctx {
 	struct buf	 source;
 	const char	*db;
 	uint64_t	 lsn;
-	int64_t		 ts_ms;
+	int64_t		 ts_us;		/* the snapshot's time, us since 1970 */
 	int		 flags;
 	int		 progress;	/* --progress */
 	uint64_t	 rows;
@@ -274,7 +274,8 @@ copy_table(PGconn *c, struct snapctx *x, const struct snaptable *t)
 	buf_puts(&x->source, ",\"table\":");
 	json_quote(&x->source, t->rel);
 	buf_printf(&x->source, ",\"lsn\":%llu,\"txId\":null,\"ts_ms\":%lld,"
-	    "\"snapshot\":", (unsigned long long)x->lsn, (long long)x->ts_ms);
+	    "\"ts_us\":%lld,\"snapshot\":", (unsigned long long)x->lsn,
+	    (long long)(x->ts_us / 1000), (long long)x->ts_us);
 
 	/* The planner's row estimate is the progress total. */
 	progress_init(&pg, "rows");
@@ -369,7 +370,7 @@ snapshot_copy(const struct conn_opts *co, const char *snap,
 	x.flags = sp->pgval_flags;
 	x.progress = sp->progress;
 	gettimeofday(&tv, NULL);
-	x.ts_ms = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	x.ts_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 
 	c = conn_open(co, 0);
 	PQclear(conn_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

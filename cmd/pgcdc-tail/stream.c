@@ -404,6 +404,13 @@ write_tuple(struct stream *s, const struct relation *r, const struct tuple *t,
 	jout_char(o, '}');
 }
 
+/* a / b rounded towards minus infinity (b > 0). */
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
+
 static int64_t
 now_ms(void)
 {
@@ -428,8 +435,12 @@ write_source(struct stream *s, const struct relation *r, uint64_t lsn,
 	jout_u64(o, lsn);
 	jout_lit(o, ",\"txId\":");
 	jout_u64(o, s->xid);
+	/* ts_ms, and ts_us as Debezium 2.6 adds it: sequential commits
+	 * often share a millisecond, seldom a microsecond */
 	jout_lit(o, ",\"ts_ms\":");
-	jout_i64(o, s->commit_ms);
+	jout_i64(o, floor_div(s->commit_us, 1000));
+	jout_lit(o, ",\"ts_us\":");
+	jout_i64(o, s->commit_us);
 	jout_lit(o, ",\"snapshot\":\"false\"");
 	if (toast != NULL && toast->len > 0) {
 		jout_lit(o, ",\"unchanged_toast\":");
@@ -547,7 +558,7 @@ stream_message(struct stream *s, uint64_t lsn, const unsigned char *p,
 			break;
 		}
 		s->final_lsn = final;
-		s->commit_ms = ((int64_t)t + PG_EPOCH_US) / 1000;
+		s->commit_us = (int64_t)t + PG_EPOCH_US;
 		s->xid = xid;
 		s->in_txn = 1;
 		s->txn_events = 0;

@@ -34,7 +34,7 @@ struct stream {
 	/* The transaction being decoded. */
 	int		 in_txn;
 	uint32_t	 xid;
-	int64_t		 commit_ms;	/* commit time, ms since 1970 */
+	int64_t		 commit_us;	/* commit time, us since 1970 */
 	uint64_t	 commit_end;	/* end LSN of the last Commit decoded */
 	uint64_t	 events;	/* change events written */
 	uint64_t	 txns;		/* transactions decoded */
