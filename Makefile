@@ -41,7 +41,7 @@ endif
 ALL_CFLAGS   = $(STD_CFLAGS) $(WARN_CFLAGS) $(OPT_CFLAGS) $(SAN_FLAGS) \
                -DCDC_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(SAN_FLAGS) $(LDFLAGS)
-LIBS         = $(PKG_LIBS) -lm
+LIBS         = $(PKG_LIBS) -lgmp -lm
 # Libraries only one binary needs: the Parquet codecs of to-parquet-csv.
 LIBS_to-parquet-csv := -lzstd -lsnappy -lz
 

@@ -3,19 +3,22 @@
  *
  * Besides fixed cases, random numbers are checked against a schoolbook
  * reference written here on digit strings (no doubles, no 128-bit
- * integers), so a slip in the 128-bit code cannot be mirrored in the
- * reference.
+ * integers, no GMP), so a slip in the 128-bit or the wide code cannot be
+ * mirrored in the reference; and the fast path and the wide path against
+ * each other, across the 38-digit boundary.
  */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decimal.h"
+#include "numtext.h"
 #include "unit.h"
 
 /* Longest digit string the reference ever holds, NUL included. */
-#define REF_MAX		256
+#define REF_MAX		1024
 #define NINES38		"99999999999999999999999999999999999999"
 #define ONE_E37		"10000000000000000000000000000000000000"
 
@@ -28,8 +31,12 @@ struct ref {
 
 struct fmt_case {
 	const char	*text;
-	const char	*want;	/* NULL: dec_parse must fail */
+	const char	*want;	/* NULL: not a number; WIDE, ERANGE */
 };
+
+/* fmt_case.want when dec_parse must say DEC_WIDE or DEC_ERANGE. */
+#define WIDE	"(wide)"
+#define ERANGE	"(out of range)"
 
 struct op_case {
 	const char	*a;
@@ -66,11 +73,23 @@ static void	gen_exp(char *, struct ref *);
 static int	gen_valid(char *, struct ref *, struct dec *);
 static int	check_div(const struct ref *, const struct ref *, int, int,
 		    const struct dec *);
+static int	check_quot(const struct ref *, const struct ref *, int,
+		    const char *);
+static int	ref_div_scale(const struct ref *, const struct ref *);
+static void	gen_wide(char *, struct ref *);
+static const char *wfmt(const struct decw *, int);
+static void	wnum(struct decw *, const char *);
+static char	*repeat(const char *, char, size_t, const char *);
+static void	test_wide_format(void);
+static void	test_wide_limits(void);
+static void	test_text(void);
+static void	test_div_scale(void);
+static void	test_random_fast_wide(void);
+static void	test_random_wide(void);
 static void	test_parse_format(void);
 static void	test_parse_length(void);
 static void	test_format_struct(void);
 static void	test_i64(void);
-static void	test_double(void);
 static void	test_add_sub(void);
 static void	test_div(void);
 static void	test_rescale(void);
@@ -447,20 +466,37 @@ test_parse_format(void)
 		    "12345678901234567890123456789012345678" },
 		{ "0.00000000000000000000000000000000000000",
 		    "0.00000000000000000000000000000000000000" },
-		{ "0.000000000000000000000000000000000000000", NULL },
-		{ "1.00000000000000000000000000000000000000", NULL },
-		{ "999999999999999999999999999999999999990", NULL },
-		{ "100000000000000000000000000000000000000", NULL },
-		{ "1234567890123456789012345678901234567.8e2", NULL },
-		{ "0.000000000000000000000000000000000000001", NULL },
-		{ "1e-39", NULL },
-		{ "0e-39", NULL },
-		{ "1e38", NULL },
-		{ "1e999999999999", NULL },
-		{ "-1e999999999999", NULL },
-		{ "1e-999999999999", NULL },
-		{ "0e-999999999999", NULL },
-		{ "1e99999999999999999999999999999999999999999999", NULL },
+		{ "0.000000000000000000000000000000000000000", WIDE },
+		{ "1.00000000000000000000000000000000000000", WIDE },
+		{ "999999999999999999999999999999999999990", WIDE },
+		{ "100000000000000000000000000000000000000", WIDE },
+		{ "1234567890123456789012345678901234567.8e2", WIDE },
+		{ "0.000000000000000000000000000000000000001", WIDE },
+		{ "1e-39", WIDE },
+		{ "0e-39", WIDE },
+		{ "1e38", WIDE },
+		{ "1e999", WIDE },
+		{ "-1e-400", WIDE },
+		/* numeric's range: 131072 digits before the point, 16383
+		 * after, trailing zeros counted */
+		{ "1e131071", WIDE },
+		{ "-9.99999e131071", WIDE },
+		{ "0.1e131072", WIDE },
+		{ "1e131072", ERANGE },
+		{ "10e131071", ERANGE },
+		{ "1e-16383", WIDE },
+		{ "1.5e-16382", WIDE },
+		{ "1e-16384", ERANGE },
+		{ "1.5e-16383", ERANGE },
+		{ "0e-16383", WIDE },
+		{ "0e-16384", ERANGE },
+		{ "0.0e-16383", ERANGE },
+		{ "1e999999999999", ERANGE },
+		{ "-1e999999999999", ERANGE },
+		{ "1e-999999999999", ERANGE },
+		{ "0e-999999999999", ERANGE },
+		{ "1e99999999999999999999999999999999999999999999", ERANGE },
+		{ "-1e-99999999999999999999999999999999999999999999", ERANGE },
 		/* not JSON numbers */
 		{ "", NULL },
 		{ "-", NULL },
@@ -496,17 +532,20 @@ test_parse_format(void)
 	};
 	struct dec d;
 	size_t i;
-	int rc;
+	int rc, want;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		d.coef = 4242;
 		d.scale = 3;
 		rc = dec_parse(&d, cases[i].text, strlen(cases[i].text));
-		if (cases[i].want == NULL) {
-			if (rc != -1)
-				fprintf(stderr, "accepted: \"%s\"\n",
-				    cases[i].text);
-			CHECK_INT(rc, -1);
+		want = cases[i].want == NULL ? -1 :
+		    strcmp(cases[i].want, WIDE) == 0 ? DEC_WIDE :
+		    strcmp(cases[i].want, ERANGE) == 0 ? DEC_ERANGE : 0;
+		if (want != 0) {
+			if (rc != want)
+				fprintf(stderr, "\"%s\": got %d\n",
+				    cases[i].text, rc);
+			CHECK_INT(rc, want);
 			continue;
 		}
 		if (rc != 0) {
@@ -612,31 +651,6 @@ test_i64(void)
 	d = num(NINES38);
 	CHECK_INT(dec_to_i64(&d, &v), -1);
 	CHECK_INT(v, 5);
-}
-
-static void
-test_double(void)
-{
-	struct dec d;
-
-	d = num("19.99");
-	CHECK(dec_to_double(&d) == 19.99);
-	d = num("0.1");
-	CHECK(dec_to_double(&d) == 0.1);
-	d = num("-1.5e-3");
-	CHECK(dec_to_double(&d) == -0.0015);
-	d = num("1e37");
-	CHECK(dec_to_double(&d) == 1e37);
-	d = num("123456789012345678901234567890.12345678");
-	CHECK(dec_to_double(&d) == 123456789012345678901234567890.12345678);
-	d = num("0.00000000000000000000000000000000000001");
-	CHECK(dec_to_double(&d) == 1e-38);
-	d = num(NINES38);
-	CHECK(dec_to_double(&d) == 99999999999999999999999999999999999999.0);
-	d = num("9007199254740993");	/* halfway: rounds to even */
-	CHECK(dec_to_double(&d) == 9007199254740992.0);
-	d = num("-0.00");
-	CHECK(dec_to_double(&d) == 0.0);
 }
 
 static void
@@ -975,8 +989,9 @@ test_random_parse(void)
 			gen_plain(text, &r);
 		rc = dec_parse(&d, text, strlen(text));
 		if (!ref_fits(&r)) {
-			if (rc != -1 && bad++ == 0)
-				fprintf(stderr, "parse accepted %s\n", text);
+			if (rc != DEC_WIDE && bad++ == 0)
+				fprintf(stderr, "parse %s: got %d\n", text,
+				    rc);
 			continue;
 		}
 		ok++;
@@ -1063,10 +1078,20 @@ static int
 check_div(const struct ref *a, const struct ref *b, int scale, int rc,
     const struct dec *q)
 {
+	if (rc == 0 && q->scale != scale)
+		return 0;
+	return check_quot(a, b, scale, rc == 0 ? fmt(q) : NULL);
+}
+
+/* check_div on the text s of the quotient at scale `scale`, or NULL for a
+ * failure (right when the quotient needs 39 digits). */
+static int
+check_quot(const struct ref *a, const struct ref *b, int scale,
+    const char *s)
+{
 	char n2[REF_MAX], d[REF_MAX], qm[REF_MAX], lo[REF_MAX], hi[REF_MAX];
 	char t[REF_MAX], two[] = "2", one[] = "1";
 	char limit[] = "1" "99999999999999999999999999999999999999";
-	const char *s;
 	size_t i, n = 0;
 	int neg, qneg;
 
@@ -1075,14 +1100,15 @@ check_div(const struct ref *a, const struct ref *b, int scale, int rc,
 	mag_mul(n2, two, n2);
 	strcpy(d, b->mag);
 	mag_shift(d, a->scale);
-	if (rc != 0) {
+	if (s == NULL) {
 		mag_mul(limit, d, t);
 		return mag_cmp(t, n2) <= 0;
 	}
-	if (q->scale != scale)
+	/* |q| and its sign, read back from its text, scale digits after
+	 * the point. */
+	if (scale > 0 && (strchr(s, '.') == NULL ||
+	    strlen(strchr(s, '.') + 1) != (size_t)scale))
 		return 0;
-	/* |q| and its sign, read back from its text. */
-	s = fmt(q);
 	qneg = s[0] == '-';
 	for (i = (size_t)qneg; s[i] != '\0'; i++)
 		if (s[i] != '.')
@@ -1191,6 +1217,475 @@ test_random_div_big(void)
 	CHECK(fails > 100);
 }
 
+/* ---- the wide path ---- */
+
+/* decw_format into a rotating static buffer. */
+static const char *
+wfmt(const struct decw *w, int expok)
+{
+	static struct buf bufs[4];
+	static int next;
+	struct buf *b = &bufs[next++ % 4];
+
+	buf_reset(b);
+	decw_format(w, expok, b);
+	return b->data;
+}
+
+/* A wide value the test knows to be valid. */
+static void
+wnum(struct decw *w, const char *s)
+{
+	if (decw_parse(w, s, strlen(s)) != 0) {
+		fprintf(stderr, "wnum: cannot parse \"%s\"\n", s);
+		unit_failed++;
+	}
+}
+
+/* head, then n times c, then tail, in a static buffer (one at a time). */
+static char *
+repeat(const char *head, char c, size_t n, const char *tail)
+{
+	static char *p;
+	size_t h = strlen(head), t = strlen(tail);
+
+	free(p);
+	p = malloc(h + n + t + 1);
+	memcpy(p, head, h);
+	memset(p + h, c, n);
+	memcpy(p + h + n, tail, t + 1);
+	return p;
+}
+
+static void
+test_wide_format(void)
+{
+	static const struct {
+		const char	*text;
+		const char	*plain;		/* expok 0 */
+		const char	*exp;		/* expok 1; NULL: plain */
+	} cases[] = {
+		{ "0", "0", NULL },
+		{ "-0.000", "0.000", NULL },
+		{ "1e38", "100000000000000000000000000000000000000", NULL },
+		{ "-12345678901234567890123456789012345678.9",
+		    "-12345678901234567890123456789012345678.9", NULL },
+		{ "1.50e-39", "0.00000000000000000000000000000000000000150",
+		    NULL },
+		{ "1e-400", NULL, NULL },
+		{ "1e999", NULL, NULL },	/* 1000 digits: still plain */
+		{ "-1e999", NULL, "-1e+999" },	/* 1001 bytes */
+		{ "1e1000", NULL, "1e+1000" },
+		{ "12300e1000", NULL, "1.23e+1004" },
+		{ "1.50e-2000", NULL, "1.50e-2000" },
+		{ "-0.000e-3000", NULL, "0e-3003" },
+		{ "0e-998", NULL, NULL },	/* "0." and 998 zeros */
+		{ "0e-999", NULL, "0e-999" },
+		{ "100000.0e995", NULL, "1e+1000" },	/* scale 0 */
+		{ "1.000e-1500", NULL, "1.000e-1500" },	/* scale 1503 */
+	};
+	struct decw w;
+	const char *got;
+	char *want;
+	size_t i;
+
+	decw_init(&w);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wnum(&w, cases[i].text);
+		got = wfmt(&w, 1);
+		if (cases[i].exp != NULL)
+			CHECK_STR(got, cases[i].exp);
+		else
+			CHECK_STR(got, wfmt(&w, 0));
+		if (cases[i].plain != NULL)
+			CHECK_STR(wfmt(&w, 0), cases[i].plain);
+	}
+	wnum(&w, "1e-400");
+	CHECK_STR(wfmt(&w, 0), repeat("0.", '0', 399, "1"));
+	CHECK_INT(w.scale, 400);
+	wnum(&w, "1e999");
+	want = repeat("1", '0', 999, "");
+	CHECK_STR(wfmt(&w, 1), want);
+	CHECK_INT(strlen(wfmt(&w, 1)), DEC_PLAIN_MAX);
+	wnum(&w, "-1e999");
+	CHECK_STR(wfmt(&w, 0), repeat("-1", '0', 999, ""));
+	wnum(&w, "0e-998");
+	CHECK_STR(wfmt(&w, 1), repeat("0.", '0', 998, ""));
+	wnum(&w, "1.000e-1500");
+	CHECK_INT(w.scale, 1503);
+	/* a long text without an exponent stays plain */
+	wnum(&w, repeat("7", '1', 2000, ".5"));
+	CHECK_STR(wfmt(&w, 1), repeat("7", '1', 2000, ".5"));
+	decw_free(&w);
+}
+
+/* Limits: numeric's range, and costs bounded by the text. */
+static void
+test_wide_limits(void)
+{
+	struct decw w;
+	struct dec d;
+	char *big;
+	size_t n = 1000000;
+
+	decw_init(&w);
+	CHECK_INT(decw_parse(&w, "1e999999999", 11), -1);
+	CHECK_INT(decw_parse(&w, "1e131073", 8), -1);
+	CHECK_INT(decw_parse(&w, "1e-16384", 8), -1);
+	CHECK_INT(decw_parse(&w, "0e999999999999", 14), 0);
+	CHECK(decw_is_zero(&w));
+	CHECK_INT(w.scale, 0);
+	CHECK_INT(decw_parse(&w, "1.5x", 4), -1);
+	CHECK_INT(decw_parse(&w, "", 0), -1);
+	/* a million digits: out of numeric's range, but read exactly */
+	big = malloc(n + 3);
+	memset(big, '9', n);
+	memcpy(big + n, ".5", 3);
+	CHECK_INT(dec_parse(&d, big, n + 2), DEC_ERANGE);
+	CHECK_INT(decw_parse(&w, big, n + 2), 0);
+	CHECK_INT(w.scale, 1);
+	CHECK_STR(wfmt(&w, 1), big);
+	big[0] = '0';
+	CHECK_INT(dec_parse(&d, big, n + 2), -1);
+	free(big);
+	/* the last digits of the range, either side */
+	CHECK_INT(dec_parse(&d, repeat("9", '9', DEC_NUMERIC_INTDIG - 1, ""),
+	    DEC_NUMERIC_INTDIG), DEC_WIDE);
+	CHECK_INT(dec_parse(&d, repeat("1", '0', DEC_NUMERIC_INTDIG, ""),
+	    DEC_NUMERIC_INTDIG + 1), DEC_ERANGE);
+	CHECK_INT(dec_parse(&d, repeat("0.", '0', DEC_NUMERIC_SCALE - 1, "1"),
+	    DEC_NUMERIC_SCALE + 2), DEC_WIDE);
+	CHECK_INT(dec_parse(&d, repeat("0.", '0', DEC_NUMERIC_SCALE, "1"),
+	    DEC_NUMERIC_SCALE + 3), DEC_ERANGE);
+	decw_free(&w);
+}
+
+/* JSON number text compared and written as numeric, without parsing. */
+static void
+test_text(void)
+{
+	static const struct op_case cmps[] = {
+		{ "1e2", "100.0", "=" },
+		{ "-0", "0e-5", "=" },
+		{ "0.0e9", "-0.00", "=" },
+		{ "1e-400", "0", ">" },
+		{ "-1e-400", "0", "<" },
+		{ "-1e-400", "-2e-400", ">" },
+		{ "1e131071", "9.99e131070", ">" },
+		{ "12.5e-1", "1.2500", "=" },
+		{ "12.5e-1", "1.2501", "<" },
+		{ "0.001e3", "1", "=" },
+		{ "99999999999999999999999999999999999999",
+		    "1e38", "<" },
+		{ "100000000000000000000000000000000000001", "1e38", ">" },
+		{ "1", "x", "<" },
+		{ "abc", "abd", "<" },
+	};
+	static const struct fmt_case writes[] = {
+		{ "1e2", "100" },
+		{ "-1E2", "-100" },
+		{ "-0.0", "0.0" },
+		{ "-0e3", "0" },
+		{ "1.5e-3", "0.0015" },
+		{ "19.90", "19.90" },
+		{ "1.50e1", "15.0" },
+		{ "1e1000", "1e+1000" },
+		{ "-12.5e-1001", "-1.25e-1000" },
+		{ "1e999999999", "1e999999999" },
+		{ "nope", "nope" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+	int c, want;
+
+	for (i = 0; i < sizeof(cmps) / sizeof(cmps[0]); i++) {
+		want = cmps[i].want[0] == '<' ? -1 :
+		    cmps[i].want[0] == '>' ? 1 : 0;
+		c = dec_text_cmp(cmps[i].a, strlen(cmps[i].a), cmps[i].b,
+		    strlen(cmps[i].b));
+		CHECK_INT((c > 0) - (c < 0), want);
+		c = dec_text_cmp(cmps[i].b, strlen(cmps[i].b), cmps[i].a,
+		    strlen(cmps[i].a));
+		CHECK_INT((c > 0) - (c < 0), -want);
+	}
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		buf_reset(&b);
+		dec_text_write(writes[i].text, strlen(writes[i].text), &b);
+		CHECK_STR(b.data, writes[i].want);
+	}
+	buf_reset(&b);
+	dec_text_write("1e999", 5, &b);
+	CHECK_STR(b.data, repeat("1", '0', 999, ""));
+	buf_free(&b);
+}
+
+/*
+ * PostgreSQL's select_div_scale on reference values: the weight and first
+ * base-10000 digit of each operand from its digit string.
+ */
+static int
+ref_div_scale(const struct ref *a, const struct ref *b)
+{
+	const struct ref *v[2] = { a, b };
+	int w[2], f[2], i, j, k, e, nd, q, r;
+
+	for (i = 0; i < 2; i++) {
+		w[i] = f[i] = 0;
+		if (mag_is_zero(v[i]->mag))
+			continue;
+		nd = (int)strlen(v[i]->mag);
+		e = nd - 1 - v[i]->scale;
+		w[i] = e >= 0 ? e / 4 : -((-e + 3) / 4);
+		k = e - 4 * w[i] + 1;
+		for (j = 0; j < k; j++)
+			f[i] = f[i] * 10 + (j < nd ? v[i]->mag[j] - '0' : 0);
+	}
+	q = w[0] - w[1] - (f[0] <= f[1]);
+	r = 16 - 4 * q;
+	if (r < a->scale)
+		r = a->scale;
+	if (r < b->scale)
+		r = b->scale;
+	if (r < 0)
+		r = 0;
+	return r > DEC_DIV_MAX_SCALE ? DEC_DIV_MAX_SCALE : r;
+}
+
+static void
+test_div_scale(void)
+{
+	static const struct {
+		const char	*a;
+		const char	*b;
+		int		 scale;
+	} cases[] = {
+		/* PostgreSQL 15: scale(x / y) */
+		{ "20.00", "2", 16 },
+		{ "1", "3", 20 },
+		{ "10000", "3", 16 },
+		{ "99999999999999999999999999999999999998", "2", 0 },
+		{ "0.000000000000000000000000000001", "3", 48 },
+		{ "1e-400", "2", 420 },
+		{ "1e-1001", "1", 1000 },
+		{ "1e-2000", "1", 1000 },
+		{ "1e999", "1", 0 },
+		{ "1e999", "3", 0 },
+		{ "2.5", "1e999", 1000 },
+	};
+	struct decw wa, wb;
+	struct dec a, b;
+	size_t i;
+
+	decw_init(&wa);
+	decw_init(&wb);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wnum(&wa, cases[i].a);
+		wnum(&wb, cases[i].b);
+		CHECK_INT(decw_div_scale(&wa, &wb), cases[i].scale);
+		if (dec_parse(&a, cases[i].a, strlen(cases[i].a)) == 0 &&
+		    dec_parse(&b, cases[i].b, strlen(cases[i].b)) == 0)
+			CHECK_INT(dec_div_scale(&a, &b), cases[i].scale);
+	}
+	/* avg(1e-400, 2e-400) as PostgreSQL: 0.(418 digits)15 */
+	wnum(&wa, "3e-400");
+	wnum(&wb, "2");
+	CHECK_INT(decw_div(&wa, &wa, &wb, decw_div_scale(&wa, &wb)), 0);
+	CHECK_STR(wfmt(&wa, 0), repeat("0.", '0', 399, "15000000000000000"));
+	decw_free(&wa);
+	decw_free(&wb);
+}
+
+/* Numbers within 38 digits: the wide path gives what the fast path gives,
+ * and goes on exactly where the fast path stops. */
+static void
+test_random_fast_wide(void)
+{
+	char ta[160], tb[160], want[REF_MAX + 4];
+	struct ref ra, rb, rr;
+	struct dec a, b, r, back;
+	struct decw wa, wb, wr;
+	int i, rc, c, scale, bad = 0, wide = 0;
+
+	decw_init(&wa);
+	decw_init(&wb);
+	decw_init(&wr);
+	for (i = 0; i < 10000; i++) {
+		if (gen_valid(ta, &ra, &a) != 0 ||
+		    gen_valid(tb, &rb, &b) != 0 ||
+		    decw_parse(&wa, ta, strlen(ta)) != 0 ||
+		    decw_parse(&wb, tb, strlen(tb)) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "cannot parse %s, %s\n", ta,
+				    tb);
+			continue;
+		}
+		/* the same value, the same text */
+		if ((decw_to_dec(&back, &wa) != 0 || dec_cmp(&back, &a) != 0 ||
+		    back.scale != a.scale || strcmp(wfmt(&wa, 1),
+		    fmt(&a)) != 0) && bad++ == 0)
+			fprintf(stderr, "wide %s: %s\n", ta, wfmt(&wa, 1));
+		decw_from_dec(&wr, &a);
+		if (decw_cmp(&wr, &wa) != 0 && bad++ == 0)
+			fprintf(stderr, "from_dec %s\n", ta);
+		/* a + b */
+		ref_add(&ra, &rb, &rr);
+		ref_format(&rr, want);
+		rc = dec_add(&r, &a, &b);
+		decw_add(&wr, &wa, &wb);
+		wide += rc != 0;
+		if (strcmp(wfmt(&wr, 0), want) != 0 && bad++ == 0)
+			fprintf(stderr, "%s + %s: want %s got %s\n", ta, tb,
+			    want, wfmt(&wr, 0));
+		if (rc == 0 && strcmp(fmt(&r), want) != 0 && bad++ == 0)
+			fprintf(stderr, "%s + %s fast: %s\n", ta, tb, fmt(&r));
+		/* (a + b) - b == a, at the larger scale */
+		decw_sub(&wr, &wr, &wb);
+		if ((decw_cmp(&wr, &wa) != 0 || wr.scale != (wa.scale >
+		    wb.scale ? wa.scale : wb.scale)) && bad++ == 0)
+			fprintf(stderr, "(%s + %s) - %s\n", ta, tb, tb);
+		/* cmp: fast, wide, text */
+		c = ref_cmp(&ra, &rb);
+		rc = decw_cmp(&wa, &wb);
+		if (((rc > 0) - (rc < 0) != c || -decw_cmp(&wb, &wa) != rc ||
+		    dec_text_cmp(ta, strlen(ta), tb, strlen(tb)) != c) &&
+		    bad++ == 0)
+			fprintf(stderr, "cmp %s %s\n", ta, tb);
+		/* a / b at a scale the fast path may not reach */
+		if (mag_is_zero(rb.mag))
+			continue;
+		scale = (int)rng_below(60);
+		rc = scale <= DEC_MAX_SCALE ? dec_div(&r, &a, &b, scale) : -1;
+		if (decw_div(&wr, &wa, &wb, scale) != 0 ||
+		    !check_quot(&ra, &rb, scale, wfmt(&wr, 0))) {
+			if (bad++ == 0)
+				fprintf(stderr, "%s / %s at %d: %s\n", ta, tb,
+				    scale, wfmt(&wr, 0));
+		} else if (rc == 0 && strcmp(fmt(&r), wfmt(&wr, 0)) != 0 &&
+		    bad++ == 0)
+			fprintf(stderr, "%s / %s at %d fast: %s\n", ta, tb,
+			    scale, fmt(&r));
+		if ((dec_div_scale(&a, &b) != ref_div_scale(&ra, &rb) ||
+		    decw_div_scale(&wa, &wb) != ref_div_scale(&ra, &rb)) &&
+		    bad++ == 0)
+			fprintf(stderr, "div scale %s / %s: %d %d %d\n", ta,
+			    tb, dec_div_scale(&a, &b), decw_div_scale(&wa,
+			    &wb), ref_div_scale(&ra, &rb));
+	}
+	decw_free(&wa);
+	decw_free(&wb);
+	decw_free(&wr);
+	CHECK_INT(bad, 0);
+	CHECK(wide > 100);	/* sums past 38 digits were exercised */
+}
+
+/* A number of up to 100 digits with an exponent up to +-150, or plain. */
+static void
+gen_wide(char *out, struct ref *r)
+{
+	char ip[128], fp[128];
+	int nint, nfrac, e, neg, mode = (int)rng_below(4);
+
+	nint = (int)rng_below(rng_below(2) ? 100 : 30);
+	nfrac = (int)rng_below(rng_below(2) ? 100 : 30);
+	e = rng_below(3) == 0 ? 0 : (int)rng_below(301) - 150;
+	if (nint == 0)
+		strcpy(ip, "0");
+	else
+		gen_digits(ip, nint, mode, 1);
+	gen_digits(fp, nfrac, mode, 0);
+	neg = (int)rng_below(2);
+	if (e == 0 && rng_below(2))
+		snprintf(out, 300, "%s%s%s%s", neg ? "-" : "", ip,
+		    nfrac > 0 ? "." : "", fp);
+	else
+		snprintf(out, 300, "%s%s%s%se%d", neg ? "-" : "", ip,
+		    nfrac > 0 ? "." : "", fp, e);
+	snprintf(r->mag, sizeof(r->mag), "%s%s", ip, fp);
+	mag_norm(r->mag);
+	if (nfrac - e >= 0)
+		r->scale = nfrac - e;
+	else {
+		r->scale = 0;
+		mag_shift(r->mag, e - nfrac);
+	}
+	r->neg = neg && !mag_is_zero(r->mag);
+}
+
+/* Numbers well beyond 38 digits: exact sums, order and round trips. */
+static void
+test_random_wide(void)
+{
+	char ta[300], tb[300], want[REF_MAX + 4];
+	struct ref ra, rb, rr;
+	struct decw wa, wb, wr, back;
+	struct buf tw = BUF_INIT;
+	struct numtext nt;
+	struct dec d;
+	int i, c, expok, bad = 0;
+
+	decw_init(&wa);
+	decw_init(&wb);
+	decw_init(&wr);
+	decw_init(&back);
+	for (i = 0; i < 5000; i++) {
+		gen_wide(ta, &ra);
+		gen_wide(tb, &rb);
+		if ((decw_parse(&wa, ta, strlen(ta)) != 0 ||
+		    decw_parse(&wb, tb, strlen(tb)) != 0 ||
+		    dec_parse(&d, ta, strlen(ta)) < 0) && bad++ == 0)
+			fprintf(stderr, "cannot parse %s or %s\n", ta, tb);
+		ref_format(&ra, want);
+		if ((strcmp(wfmt(&wa, 0), want) != 0 || wa.scale != ra.scale) &&
+		    bad++ == 0)
+			fprintf(stderr, "parse %s: want %s got %s\n", ta, want,
+			    wfmt(&wa, 0));
+		/* written and read back: the same value and scale, either
+		 * form; dec_text_write agrees without parsing */
+		numtext_split(&nt, ta, strlen(ta));
+		for (expok = 0; expok < 2; expok++) {
+			const char *t = wfmt(&wa, expok);
+
+			if ((decw_parse(&back, t, strlen(t)) != 0 ||
+			    decw_cmp(&back, &wa) != 0 ||
+			    back.scale != wa.scale) && bad++ == 0)
+				fprintf(stderr, "round trip %s: %s\n", ta, t);
+		}
+		buf_reset(&tw);
+		dec_text_write(ta, strlen(ta), &tw);
+		if (strcmp(tw.data, wfmt(&wa, nt.hasexp)) != 0 && bad++ == 0)
+			fprintf(stderr, "text_write %s: %s\n", ta, tw.data);
+		/* a + b, (a + b) - b */
+		ref_add(&ra, &rb, &rr);
+		ref_format(&rr, want);
+		decw_add(&wr, &wa, &wb);
+		if (strcmp(wfmt(&wr, 0), want) != 0 && bad++ == 0)
+			fprintf(stderr, "%s + %s: want %s got %s\n", ta, tb,
+			    want, wfmt(&wr, 0));
+		decw_sub(&wr, &wr, &wb);
+		if (decw_cmp(&wr, &wa) != 0 && bad++ == 0)
+			fprintf(stderr, "(%s + %s) - %s\n", ta, tb, tb);
+		/* order: antisymmetric, as the reference, as the text */
+		c = ref_cmp(&ra, &rb);
+		if ((decw_cmp(&wa, &wb) != c || decw_cmp(&wb, &wa) != -c ||
+		    dec_text_cmp(ta, strlen(ta), tb, strlen(tb)) != c ||
+		    dec_text_cmp(tb, strlen(tb), ta, strlen(ta)) != -c) &&
+		    bad++ == 0)
+			fprintf(stderr, "cmp %s %s: want %d\n", ta, tb, c);
+		/* narrowing back to the fast path when it fits */
+		if (decw_to_dec(&d, &wa) == 0 && (strcmp(fmt(&d),
+		    wfmt(&wa, 0)) != 0 || !ref_fits(&ra)) && bad++ == 0)
+			fprintf(stderr, "to_dec %s: %s\n", ta, fmt(&d));
+		if (ref_fits(&ra) && decw_to_dec(&d, &wa) != 0 && bad++ == 0)
+			fprintf(stderr, "to_dec %s fails\n", ta);
+	}
+	decw_free(&wa);
+	decw_free(&wb);
+	decw_free(&wr);
+	decw_free(&back);
+	buf_free(&tw);
+	CHECK_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -1200,7 +1695,6 @@ main(void)
 	test_parse_length();
 	test_format_struct();
 	test_i64();
-	test_double();
 	test_add_sub();
 	test_div();
 	test_rescale();
@@ -1209,5 +1703,11 @@ main(void)
 	test_random_add_sub_cmp();
 	test_random_div_small();
 	test_random_div_big();
+	test_wide_format();
+	test_wide_limits();
+	test_text();
+	test_div_scale();
+	test_random_fast_wide();
+	test_random_wide();
 	return unit_report();
 }
