@@ -243,7 +243,7 @@ EOF
 	assert_output '{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","first_n":"a","last_n":"e"}'
 }
 
-@test "min and max compare numbers by value and strings by bytes" {
+@test "min and max compare numbers by value and strings by bytes; numbers written as numeric" {
 	run -0 window-agg -t t --tumble 1m -g k -a 'min(v),max(v)' <<'EOF'
 {"t":0,"k":"n","v":10}
 {"t":0,"k":"n","v":9.5}
@@ -254,7 +254,7 @@ EOF
 {"t":0,"k":"s","v":"a\"b"}
 {"t":0,"k":"s","v":"\u00e9"}
 EOF
-	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":"n","min_v":-1e2,"max_v":10}
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":"n","min_v":-100,"max_v":10}
 {"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":"s","min_v":"a\"b","max_v":"é"}'
 }
 
@@ -355,6 +355,189 @@ EOF
 {"__kind":"-D","t":0,"v":1.50}
 EOF
 	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","sum_v":2,"avg_v":2.0000000000000000}'
+}
+
+# digits HEAD N TAIL: HEAD, N zeros, TAIL (long exact numbers)
+digits() {
+	printf '%s%s%s' "$1" "$(printf "%0${2}d" 0)" "$3"
+}
+
+# every line of $output is one JSON value (jq reads it)
+all_json() {
+	local line
+	for line in "${lines[@]}"; do
+		jq -e . >/dev/null <<<"$line" || fail "not JSON: ${line:0:80}"
+	done
+}
+
+Z='"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z"'
+
+@test "a sum past a double's range is exact JSON, also after a retraction (never inf)" {
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),avg(x)' <<'EOF'
+{"t":0,"x":1e308}
+{"t":1,"x":1e308}
+EOF
+	all_json
+	assert_output "{$Z,\"sum_x\":$(digits 2 308 ''),\"avg_x\":$(digits 1 308 '')}"
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),avg(x)' <<'EOF'
+{"t":0,"x":1e308,"__kind":"+I"}
+{"t":1,"x":1e308,"__kind":"+I"}
+{"t":2,"x":1e308,"__kind":"-D"}
+EOF
+	all_json
+	assert_output "{$Z,\"sum_x\":$(digits 1 308 ''),\"avg_x\":$(digits 1 308 '')}"
+}
+
+@test "sums beyond 38 digits stay exact, and come back when a retraction shrinks them" {
+	run -0 window-agg -t t --tumble 1m -a 'sum(x)' <<'EOF'
+{"t":0,"x":99999999999999999999999999999999999999}
+{"t":1,"x":1}
+EOF
+	assert_output "{$Z,\"sum_x\":100000000000000000000000000000000000000}"
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),count' <<'EOF'
+{"t":0,"x":1e38,"__kind":"+I"}
+{"t":1,"x":1,"__kind":"+I"}
+{"t":2,"x":1e38,"__kind":"-D"}
+EOF
+	assert_output "{$Z,\"sum_x\":1,\"count\":1}"
+	# 41 significant digits in, exact out; and a scale of 40
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),avg(x),min(x),max(x)' <<'EOF'
+{"t":0,"x":12345678901234567890123456789012345678901}
+{"t":1,"x":-0.0000000000000000000000000000000000000001}
+EOF
+	assert_output "{$Z,\"sum_x\":12345678901234567890123456789012345678900.9999999999999999999999999999999999999999,\"avg_x\":6172839450617283945061728394506172839450.5000000000000000000000000000000000000000,\"min_x\":-0.0000000000000000000000000000000000000001,\"max_x\":12345678901234567890123456789012345678901}"
+}
+
+@test "tiny and huge exponents are exact numbers: 1e-400 + 1e-400, 1e999" {
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),min(x),max(x),first(x)' <<'EOF'
+{"t":0,"x":1e-400}
+{"t":1,"x":1e-400}
+EOF
+	assert_output "{$Z,\"sum_x\":$(digits 0. 399 2),\"min_x\":$(digits 0. 399 1),\"max_x\":$(digits 0. 399 1),\"first_x\":$(digits 0. 399 1)}"
+	# PostgreSQL's avg: 0.(399 zeros)1 at scale 420
+	run -0 window-agg -t t --tumble 1m -a 'avg(x)' <<'EOF'
+{"t":0,"x":1e-400}
+{"t":1,"x":1e-400}
+EOF
+	assert_output "{$Z,\"avg_x\":$(digits 0. 399 100000000000000000000)}"
+	# a number in a string (Debezium's decimal.handling.mode=string)
+	# counts for sum and avg; min puts numbers before strings
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),avg(x),min(x)' <<'EOF'
+{"t":0,"x":1e999}
+{"t":1,"x":"1"}
+EOF
+	assert_output "{$Z,\"sum_x\":$(digits 1 998 1),\"avg_x\":$(digits 5 997 1),\"min_x\":$(digits 1 999 '')}"
+}
+
+@test "an average past 38 digits keeps PostgreSQL's division scale" {
+	# SELECT avg(x) FROM (VALUES (1e-30), (0), (0)) v(x) in PostgreSQL 15
+	run -0 window-agg -t t --tumble 1m -a 'avg(x)' <<'EOF'
+{"t":0,"x":1e-30}
+{"t":0,"x":0}
+{"t":0,"x":0}
+EOF
+	assert_output "{$Z,\"avg_x\":0.000000000000000000000000000000333333333333333333}"
+	# the scale chosen stops at 1000 digits: avg(1e-1001) is 0 there,
+	# written 0e-1000 (from exponent input, and over 1000 bytes plain)
+	run -0 window-agg -t t --tumble 1m -a 'avg(x)' <<<'{"t":0,"x":1e-1001}'
+	assert_output "{$Z,\"avg_x\":0e-1000}"
+	run -0 window-agg -t t --tumble 1m -a 'avg(x)' <<<"{\"t\":0,\"x\":$(digits 0. 1000 1)}"
+	assert_output "{$Z,\"avg_x\":$(digits 0. 1000 '')}"
+}
+
+@test "beyond 1000 bytes a result from exponent input keeps an exponent; plain input stays plain" {
+	run -0 window-agg -t t --tumble 1m -a 'sum(x),avg(x),min(x),max(x),last(x)' <<'EOF'
+{"t":0,"x":1e5000}
+{"t":1,"x":3e5000}
+EOF
+	assert_output "{$Z,\"sum_x\":4e+5000,\"avg_x\":2e+5000,\"min_x\":1e+5000,\"max_x\":3e+5000,\"last_x\":3e+5000}"
+	all_json
+	run -0 window-agg -t t --tumble 1m -a 'sum(x)' <<'EOF'
+{"t":0,"x":-1.50e-2000}
+{"t":1,"x":-2.50e-2001}
+EOF
+	assert_output "{$Z,\"sum_x\":-1.750e-2000}"
+	# the same digits written out stay written out
+	big=$(digits 1 1500 '')
+	run -0 window-agg -t t --tumble 1m -a 'sum(x)' <<<"{\"t\":0,\"x\":$big}"
+	assert_output "{$Z,\"sum_x\":$big}"
+}
+
+@test "numbers beyond numeric's range are bad lines that name the value" {
+	input='{"t":0,"x":1}
+{"t":0,"x":1e999999999}
+{"t":0,"x":-1e131072}
+{"t":0,"x":1e-16384}
+{"t":0,"x":2}'
+	run -1 --separate-stderr window-agg -t t --tumble 1m -a 'sum(x)' <<<"$input"
+	assert_equal "$stderr" 'window-agg: stdin:2: field "x": number out of range: 1e999999999'
+	run -0 --separate-stderr window-agg --on-error skip -t t --tumble 1m -a 'max(x)' <<<"$input"
+	assert_output "{$Z,\"max_x\":2}"
+	assert_equal "$stderr" 'window-agg: warning: stdin:2: field "x": number out of range: 1e999999999 (line skipped)
+window-agg: warning: stdin:3: field "x": number out of range: -1e131072 (line skipped)
+window-agg: warning: stdin:4: field "x": number out of range: 1e-16384 (line skipped)
+window-agg: warning: skipped 3 bad lines'
+	run -1 --separate-stderr window-agg -t t --tumble 1m -a 'avg(x)' <<<'{"t":0,"x":"1e99999999999999999999999999999999999999999999"}'
+	assert_equal "$stderr" 'window-agg: stdin:1: field "x": number out of range: "1e9999999999999999999999999999999999...'
+	# the edges of the range are numbers
+	run -0 window-agg -t t --tumble 1m -a 'count(x)' <<<'{"t":0,"x":9e131071}
+{"t":0,"x":1e-16383}'
+	assert_output "{$Z,\"count_x\":2}"
+	run -2 --separate-stderr window-agg -t t --tumble 1m -a count --having 'count > 1e999999'
+	assert_equal "$stderr" 'window-agg: invalid value "count > 1e999999" for option --having: number out of range
+Try "window-agg --help" for more information.'
+}
+
+@test "a line of 20 MB of digits is refused in linear time" {
+	{ printf '{"t":0,"x":'; head -c 20000000 /dev/zero | tr '\0' '7'; printf '}\n'; } >"$T/big.ndjson"
+	run -1 --separate-stderr window-agg -t t --tumble 1m -a 'sum(x)' "$T/big.ndjson"
+	assert_equal "$stderr" "window-agg: $T/big.ndjson:1: field \"x\": number out of range: 7777777777777777777777777777777777777..."
+}
+
+@test "--having and min/max compare wide numbers exactly; groups are the values as written" {
+	run -0 window-agg -t t --tumble 1m -g g -a 'sum(x) as s,min(x),max(x)' \
+	    --having 's > 99999999999999999999999999999999999999.5' <<'EOF'
+{"t":0,"g":1,"x":99999999999999999999999999999999999999}
+{"t":0,"g":1,"x":0.4}
+{"t":0,"g":2,"x":99999999999999999999999999999999999999}
+{"t":0,"g":2,"x":0.6}
+EOF
+	assert_output "{$Z,\"g\":2,\"s\":99999999999999999999999999999999999999.6,\"min_x\":0.6,\"max_x\":99999999999999999999999999999999999999}"
+	run -0 window-agg -t t --tumble 1m -g g -a 'min(x),max(x)' <<'EOF'
+{"t":0,"g":3,"x":1e-400}
+{"t":0,"g":3,"x":2e-401}
+{"t":0,"g":3,"x":-0.0}
+{"t":0,"g":3,"x":-1e-500}
+EOF
+	assert_output "{$Z,\"g\":3,\"min_x\":-$(digits 0. 499 1),\"max_x\":$(digits 0. 399 1)}"
+	# group keys: 1e2, 100 and 100.0 are three groups, written as given;
+	# no two different values ever share a group
+	run -0 window-agg -t t --tumble 1m -g g -a count <<'EOF'
+{"t":0,"g":1e2}
+{"t":0,"g":100}
+{"t":0,"g":100.0}
+{"t":0,"g":1e2}
+{"t":0,"g":100000000000000000000000000000000000000001}
+{"t":0,"g":100000000000000000000000000000000000000002}
+EOF
+	assert_output "{$Z,\"g\":1e2,\"count\":2}
+{$Z,\"g\":100,\"count\":1}
+{$Z,\"g\":100.0,\"count\":1}
+{$Z,\"g\":100000000000000000000000000000000000000001,\"count\":1}
+{$Z,\"g\":100000000000000000000000000000000000000002,\"count\":1}"
+}
+
+@test "--state keeps wide sums exactly across runs" {
+	printf '%s\n' '{"t":0,"x":1e300}' '{"t":1,"x":0.5}' '{"t":2,"x":1e-300}' >"$T/a.ndjson"
+	printf '%s\n' '{"t":3,"x":1e-300,"__kind":"-D"}' '{"t":4,"x":7}' >"$T/b.ndjson"
+	args=(-t t --tumble 1m -a 'sum(x),avg(x),count')
+	run -0 window-agg "${args[@]}" --state "$T/st" "$T/a.ndjson"
+	assert_output ''
+	grep -q "\"dec\":\"$(digits 1 300 .5)" "$T/st"
+	run -0 window-agg "${args[@]}" --state "$T/st" --drain "$T/b.ndjson"
+	assert_output "{$Z,\"sum_x\":$(digits 1 299 7.5),\"avg_x\":$(printf '3%.0s' $(seq 299))5.8,\"count\":3}"
+	cat "$T/a.ndjson" "$T/b.ndjson" | window-agg "${args[@]}" >"$T/one"
+	assert_output "$(cat "$T/one")"
 }
 
 @test "--having filters results: the fraud rule" {

@@ -3,7 +3,6 @@
  */
 #include <ctype.h>
 #include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,28 +245,33 @@ json_canon(const struct jdoc *d, int t, struct buf *out, const char **p,
 	*p = jscan_raw(d, t, len);
 }
 
-/* Text s[0..n) as a number: NUM_DEC when exact, NUM_DBL when only a double
- * holds it, NUM_NONE when it is no JSON number. */
+/* Text s[0..n) as a number: NUM_DEC when struct dec holds it, NUM_WIDE for
+ * the rare number beyond that, NUM_NONE when it is no JSON number, or
+ * AGG_RANGE beyond numeric's range. */
 static int
-parse_number(const char *s, size_t n, struct dec *d, double *x)
+parse_number(const char *s, size_t n, struct dec *d)
 {
-	struct numtext nt;
-	char tmp[64], *copy;
-
-	if (numtext_split(&nt, s, n) != 0)
-		return NUM_NONE;
-	if (dec_parse(d, s, n) == 0)
+	switch (dec_parse(d, s, n)) {
+	case 0:
 		return NUM_DEC;
-	if (n < sizeof(tmp)) {
-		memcpy(tmp, s, n);
-		tmp[n] = '\0';
-		*x = strtod(tmp, NULL);
-	} else {
-		copy = xstrndup(s, n);
-		*x = strtod(copy, NULL);
-		free(copy);
+	case DEC_WIDE:
+		return NUM_WIDE;
+	case DEC_ERANGE:
+		return AGG_RANGE;
+	default:
+		return NUM_NONE;
 	}
-	return isfinite(*x) ? NUM_DBL : NUM_NONE;
+}
+
+static int
+has_exp(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == 'e' || s[i] == 'E')
+			return 1;
+	return 0;
 }
 
 int
@@ -288,20 +292,53 @@ aggs_read(const struct aggs *g, const struct jdoc *d, const int *tok,
 		if (!a->present)
 			continue;
 		json_canon(d, t, &a->canon, &a->raw, &a->len);
+		s = a->raw;
+		n = a->len;
 		if (a->type == J_NUMBER)
-			a->num = parse_number(a->raw, a->len, &a->d, &a->x);
+			a->num = parse_number(s, n, &a->d);
 		else if (a->type == J_STRING && g->in[i].numeric) {
 			/* Debezium's decimal.handling.mode=string */
 			s = a->raw + 1;
 			n = a->len - 2;
-			a->num = parse_number(s, n, &a->d, &a->x);
+			a->num = parse_number(s, n, &a->d);
 		}
-		if (g->in[i].numeric && a->num == NUM_NONE) {
+		if (a->num == AGG_RANGE) {
 			*bad = (int)i;
-			return -1;
+			return AGG_RANGE;
+		}
+		if (!g->in[i].numeric)
+			continue;
+		if (a->num == NUM_NONE) {
+			*bad = (int)i;
+			return AGG_NOTNUM;
+		}
+		a->hasexp = has_exp(s, n);
+		if (a->num == NUM_WIDE) {
+			if (!a->winit) {
+				decw_init(&a->w);
+				a->winit = 1;
+			}
+			/* dec_parse checked the range: it reads. */
+			if (decw_parse(&a->w, s, n) != 0) {
+				*bad = (int)i;
+				return AGG_RANGE;
+			}
 		}
 	}
 	return 0;
+}
+
+void
+avals_free(struct aval *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		buf_free(&v[i].canon);
+		if (v[i].winit)
+			decw_free(&v[i].w);
+		v[i].winit = 0;
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -323,19 +360,6 @@ vclass(char c)
 	default:
 		return 0;	/* a number */
 	}
-}
-
-static int
-num_cmp(int an, const struct dec *ad, double ax, int bn, const struct dec *bd,
-    double bx)
-{
-	if (an == NUM_DEC && bn == NUM_DEC)
-		return dec_cmp(ad, bd);
-	if (an == NUM_DEC)
-		ax = dec_to_double(ad);
-	if (bn == NUM_DEC)
-		bx = dec_to_double(bd);
-	return ax < bx ? -1 : ax > bx;
 }
 
 /* Unescaped contents of quoted JSON string text. */
@@ -378,9 +402,7 @@ str_cmp(const char *a, size_t alen, const char *b, size_t blen)
 int
 json_value_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	struct dec ad, bd;
-	double ax = 0, bx = 0;
-	int ca = vclass(a[0]), cb = vclass(b[0]), an, bn;
+	int ca = vclass(a[0]), cb = vclass(b[0]);
 	size_t n;
 	int c;
 
@@ -388,9 +410,7 @@ json_value_cmp(const char *a, size_t alen, const char *b, size_t blen)
 		return ca < cb ? -1 : 1;
 	switch (ca) {
 	case 0:
-		an = parse_number(a, alen, &ad, &ax);
-		bn = parse_number(b, blen, &bd, &bx);
-		return num_cmp(an, &ad, ax, bn, &bd, bx);
+		return dec_text_cmp(a, alen, b, blen);
 	case 1:
 		return str_cmp(a, alen, b, blen);
 	default:
@@ -405,8 +425,8 @@ vent_cmp(const struct vent *a, const struct vent *b)
 {
 	if (a->cls != b->cls)
 		return a->cls < b->cls ? -1 : 1;
-	if (a->cls == 0)
-		return num_cmp(a->num, &a->d, a->x, b->num, &b->d, b->x);
+	if (a->cls == 0 && a->num == NUM_DEC && b->num == NUM_DEC)
+		return dec_cmp(&a->d, &b->d);
 	return json_value_cmp(a->raw, a->len, b->raw, b->len);
 }
 
@@ -467,8 +487,7 @@ set_key(enum aggfn fn, const char *raw, size_t len, int64_t t, char *tmp,
 
 static int
 set_apply(enum aggfn fn, struct setst *s, const char *raw, size_t len,
-    int num, const struct dec *d, double x, int64_t t, uint64_t seq,
-    int64_t count)
+    int num, const struct dec *d, int64_t t, uint64_t seq, int64_t count)
 {
 	char tmp[256], *heap;
 	const char *key;
@@ -506,7 +525,6 @@ set_apply(enum aggfn fn, struct setst *s, const char *raw, size_t len,
 		v->num = (uint8_t)num;
 		if (num == NUM_DEC)
 			v->d = *d;
-		v->x = x;
 		v->len = len;
 		memcpy(v->raw, raw, len);
 		v->raw[len] = '\0';
@@ -530,59 +548,133 @@ agg_init(const struct aggspec *a, union aggst *st)
 	(void)a;
 }
 
+static void
+sum_free_wide(struct sumst *s)
+{
+	if (s->w != NULL) {
+		decw_free(s->w);
+		free(s->w);
+		s->w = NULL;
+	}
+}
+
 void
 agg_free(const struct aggspec *a, union aggst *st)
 {
 	if (uses_set(a->fn))
 		hmap_free(&st->set.m, free);
-	else if (a->fn == AF_SUM || a->fn == AF_AVG)
-		free(st->sum.byscale);
+	else if (a->fn == AF_SUM || a->fn == AF_AVG) {
+		free(st->sum.sc);
+		sum_free_wide(&st->sum);
+	}
 }
 
-/* Count `sign` values of scale sc in or out of the live set. */
+/* Add k to the count of live values of scale sc (list kept ascending). */
+static void
+sc_add(struct sumst *s, int sc, int64_t k)
+{
+	int i;
+
+	for (i = s->nsc; i > 0 && s->sc[i - 1].scale > sc; i--)
+		;
+	if (i > 0 && s->sc[i - 1].scale == sc) {
+		s->sc[i - 1].n += k;
+		return;
+	}
+	if (s->nsc == s->capsc) {
+		s->capsc = s->capsc ? 2 * s->capsc : 4;
+		s->sc = xrealloc(s->sc, (size_t)s->capsc * sizeof(*s->sc));
+	}
+	memmove(&s->sc[i + 1], &s->sc[i], (size_t)(s->nsc - i) *
+	    sizeof(*s->sc));
+	s->sc[i].scale = sc;
+	s->sc[i].n = k;
+	s->nsc++;
+}
+
+/* Count k values of scale sc in (k > 0) or out of the live set. */
 static void
 scale_count(struct sumst *s, int sc, int64_t k)
 {
 	int i;
 
-	if (s->byscale == NULL) {
+	if (s->sc == NULL) {
 		if (s->n == 0 || sc == s->scale) {
 			/* one scale so far: n says it all */
 			s->scale = sc;
 			return;
 		}
-		s->byscale = xcalloc(DEC_MAX_SCALE + 1, sizeof(*s->byscale));
-		s->byscale[s->scale] = s->n;
+		sc_add(s, s->scale, s->n);
 	}
-	s->byscale[sc] += k;
-	for (i = DEC_MAX_SCALE; i > 0 && s->byscale[i] <= 0; i--)
+	sc_add(s, sc, k);
+	for (i = s->nsc; i > 0 && s->sc[i - 1].n <= 0; i--)
 		;
-	s->scale = i;
+	s->scale = i > 0 ? s->sc[i - 1].scale : 0;
+}
+
+/* From here on the sum is wide. */
+static void
+sum_widen(struct sumst *s)
+{
+	if (s->w != NULL)
+		return;
+	s->w = xmalloc(sizeof(*s->w));
+	decw_init(s->w);
+	decw_from_dec(s->w, &s->s);
+}
+
+/*
+ * Back to the fast path when the wide sum fits it again (1e38 + 1 - 1e38),
+ * at the scale of the live values: digits below it are zeros, as every
+ * value that had them was retracted.
+ */
+static void
+sum_narrow(struct sumst *s)
+{
+	if (s->w->scale > s->scale)
+		decw_rescale(s->w, s->w, s->scale);
+	if (decw_to_dec(&s->s, s->w) == 0)
+		sum_free_wide(s);
+}
+
+/* s += sign * v, exactly: on the fast path while it holds the sum. */
+static void
+sum_add(struct sumst *s, int num, const struct dec *d,
+    const struct decw *w, int sign)
+{
+	struct decw t;
+	struct dec r;
+
+	if (s->w == NULL && num == NUM_DEC) {
+		if ((sign > 0 ? dec_add(&r, &s->s, d) :
+		    dec_sub(&r, &s->s, d)) == 0) {
+			s->s = r;
+			return;
+		}
+	}
+	sum_widen(s);
+	if (num == NUM_DEC) {
+		decw_init(&t);
+		decw_from_dec(&t, d);
+		w = &t;
+	}
+	if (sign > 0)
+		decw_add(s->w, s->w, w);
+	else
+		decw_sub(s->w, s->w, w);
+	if (num == NUM_DEC)
+		decw_free(&t);
+	sum_narrow(s);
 }
 
 static void
 sum_apply(struct sumst *s, const struct aval *v, int sign)
 {
-	struct dec r;
-	double x;
-
-	if (v->num == NUM_DEC)
-		scale_count(s, v->d.scale, sign);
+	scale_count(s, v->num == NUM_DEC ? v->d.scale : v->w.scale, sign);
 	s->n += sign;
-	if (!s->dbl && v->num == NUM_DEC) {
-		if ((sign > 0 ? dec_add(&r, &s->s, &v->d) :
-		    dec_sub(&r, &s->s, &v->d)) == 0) {
-			s->s = r;
-			return;
-		}
-	}
-	/* beyond 38 digits: continue in binary floating point */
-	if (!s->dbl) {
-		s->dbl = 1;
-		s->x = dec_to_double(&s->s);
-	}
-	x = v->num == NUM_DEC ? dec_to_double(&v->d) : v->x;
-	s->x += sign * x;
+	if (v->hasexp)
+		s->nexp += sign;
+	sum_add(s, v->num, &v->d, &v->w, sign);
 }
 
 int
@@ -605,7 +697,7 @@ agg_apply(const struct aggspec *a, union aggst *st, const struct aval *v,
 		if (!v->present)
 			return 0;
 		return set_apply(a->fn, &st->set, v->raw, v->len, v->num,
-		    &v->d, v->x, t, seq, sign);
+		    &v->d, t, seq, sign);
 	}
 }
 
@@ -614,7 +706,6 @@ agg_merge(const struct aggspec *a, union aggst *dst, const union aggst *src)
 {
 	struct hmap_entry *e;
 	struct vent *v;
-	struct aval av;
 
 	switch (a->fn) {
 	case AF_COUNT:
@@ -626,56 +717,36 @@ agg_merge(const struct aggspec *a, union aggst *dst, const union aggst *src)
 	case AF_AVG: {
 		struct sumst *d = &dst->sum;
 		const struct sumst *s = &src->sum;
-		struct dec r;
 		int i;
 
-		if (s->n == 0 && !s->dbl && dec_is_zero(&s->s))
+		if (s->n == 0 && s->w == NULL && dec_is_zero(&s->s))
 			return;
 		/* the live scales first, then the sums */
-		if (s->byscale != NULL) {
-			for (i = 0; i <= DEC_MAX_SCALE; i++)
-				if (s->byscale[i] != 0) {
-					scale_count(d, i, s->byscale[i]);
-					d->n += s->byscale[i];
+		if (s->sc != NULL) {
+			for (i = 0; i < s->nsc; i++)
+				if (s->sc[i].n != 0) {
+					scale_count(d, s->sc[i].scale,
+					    s->sc[i].n);
+					d->n += s->sc[i].n;
 				}
 			d->n -= s->n;
 		} else if (s->n > 0)
 			scale_count(d, s->scale, s->n);
 		d->n += s->n;
-		if (!d->dbl && !s->dbl && dec_add(&r, &d->s, &s->s) == 0) {
-			d->s = r;
-			return;
-		}
-		if (!d->dbl) {
-			d->dbl = 1;
-			d->x = dec_to_double(&d->s);
-		}
-		d->x += s->dbl ? s->x : dec_to_double(&s->s);
-		(void)av;
+		d->nexp += s->nexp;
+		if (s->w != NULL)
+			sum_add(d, NUM_WIDE, NULL, s->w, 1);
+		else
+			sum_add(d, NUM_DEC, &s->s, NULL, 1);
 		return;
 	}
 	default:
 		HMAP_FOREACH(&src->set.m, e) {
 			v = e->val;
 			set_apply(a->fn, &dst->set, v->raw, v->len, v->num,
-			    &v->d, v->x, v->t, v->seq, v->count);
+			    &v->d, v->t, v->seq, v->count);
 		}
 	}
-}
-
-static void
-put_double(struct buf *out, double x)
-{
-	char s[40];
-	int prec;
-
-	/* shortest text that reads back as the same double */
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, x);
-		if (strtod(s, NULL) == x)
-			break;
-	}
-	buf_puts(out, s);
 }
 
 static void
@@ -693,118 +764,104 @@ put_int(struct buf *out, int64_t v)
 	buf_append(out, p, (size_t)(s + sizeof(s) - p));
 }
 
-static __int128
-pow10_128(int n)
-{
-	__int128 p = 1;
-
-	while (n-- > 0)
-		p *= 10;
-	return p;
-}
-
-static int
-ndigits(unsigned __int128 v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
-/* floor(a / b) for b > 0 */
-static int
-floordiv(int a, int b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 /*
- * The weight (position of the leading base-10000 digit) and that digit of
- * |coef| * 10^-scale, as PostgreSQL's NumericVar has them.
+ * The exact sum at the scale of the live values, fast (0) or into w (1,
+ * w set up here). Lowering the scale only drops zeros: the values that
+ * had digits there were all retracted.
  */
-static void
-nbase_lead(__int128 coef, int scale, int *weight, int *first)
+static int
+live_sum(const struct sumst *s, struct dec *d, struct decw *w)
 {
-	unsigned __int128 u = coef < 0 ? -(unsigned __int128)coef :
-	    (unsigned __int128)coef;
-	int e, shift;
-
-	if (u == 0) {
-		*weight = 0;
-		*first = 0;
-		return;
+	if (s->w == NULL) {
+		*d = s->s;
+		if (s->scale < s->s.scale)
+			dec_rescale(d, &s->s, s->scale);
+		return 0;
 	}
-	e = ndigits(u) - 1 - scale;	/* value in [10^e, 10^(e+1)) */
-	*weight = floordiv(e, 4);
-	shift = -scale - 4 * *weight;	/* digit = floor(u * 10^shift) */
-	if (shift >= 0)
-		*first = (int)(u * (unsigned __int128)pow10_128(shift));
+	decw_init(w);
+	if (s->scale < s->w->scale)
+		decw_rescale(w, s->w, s->scale);
 	else
-		*first = (int)(u / (unsigned __int128)pow10_128(-shift));
+		decw_set(w, s->w);
+	return 1;
+}
+
+static void
+put_sum(const struct sumst *s, struct buf *out)
+{
+	char text[DEC_STRLEN];
+	struct decw w;
+	struct dec d;
+
+	if (live_sum(s, &d, &w) == 0)
+		buf_append(out, text, dec_format(&d, text));
+	else {
+		decw_format(&w, s->nexp > 0, out);
+		decw_free(&w);
+	}
 }
 
 /*
  * avg = sum / n at the scale PostgreSQL's numeric division chooses
- * (select_div_scale): at least 16 significant digits, at least the scale of
- * the sum, rounded half away from zero.
+ * (select_div_scale: at least 16 significant digits, at least the scale of
+ * the sum, at most 1000 digits unless the sum has more), rounded half away
+ * from zero; on the fast path when the quotient fits it.
  */
-/* The exact sum at the scale of the live values. */
-static struct dec
-live_sum(const struct sumst *s)
+static void
+put_avg(const struct sumst *s, struct buf *out)
 {
-	struct dec r;
+	char text[DEC_STRLEN];
+	struct decw ws, wn, wr;
+	struct dec sum, n, r;
+	int rscale;
 
-	if (s->scale < s->s.scale && dec_rescale(&r, &s->s, s->scale) == 0)
-		return r;
-	return s->s;
+	dec_from_i64(&n, s->n);
+	if (live_sum(s, &sum, &ws) == 0) {
+		rscale = dec_div_scale(&sum, &n);
+		if (rscale <= DEC_MAX_SCALE &&
+		    dec_div(&r, &sum, &n, rscale) == 0) {
+			buf_append(out, text, dec_format(&r, text));
+			return;
+		}
+		decw_init(&ws);
+		decw_from_dec(&ws, &sum);
+	}
+	decw_init(&wn);
+	decw_init(&wr);
+	decw_from_dec(&wn, &n);
+	rscale = decw_div_scale(&ws, &wn);
+	decw_div(&wr, &ws, &wn, rscale);
+	decw_format(&wr, s->nexp > 0, out);
+	decw_free(&ws);
+	decw_free(&wn);
+	decw_free(&wr);
 }
 
+/*
+ * A number of min, max, first or last as PostgreSQL writes numeric: the
+ * input text when it already is that (no exponent, no "-0"), else written
+ * again ("1e2" -> 100, "-0.0" -> 0.0).
+ */
 static void
-put_avg(const struct sumst *st, struct buf *out)
+put_number(const struct vent *v, struct buf *out)
 {
-	struct sumst live = *st, *s = &live;
-	struct dec n, r;
 	char text[DEC_STRLEN];
-	int w1, f1, w2, f2, qweight, rscale;
 
-	if (s->dbl) {
-		put_double(out, s->x / (double)s->n);
+	if (v->num == NUM_DEC) {
+		if (!has_exp(v->raw, v->len) && !(v->raw[0] == '-' &&
+		    dec_is_zero(&v->d)))
+			buf_append(out, v->raw, v->len);
+		else
+			buf_append(out, text, dec_format(&v->d, text));
 		return;
 	}
-	s->s = live_sum(st);
-	dec_from_i64(&n, s->n);
-	nbase_lead(s->s.coef, s->s.scale, &w1, &f1);
-	nbase_lead(n.coef, 0, &w2, &f2);
-	qweight = w1 - w2;
-	if (f1 <= f2)
-		qweight--;
-	rscale = 16 - qweight * 4;
-	if (rscale < s->s.scale)
-		rscale = s->s.scale;
-	if (rscale < 0)
-		rscale = 0;
-	if (rscale > DEC_MAX_SCALE)
-		rscale = DEC_MAX_SCALE;
-	/* A quotient wider than 38 digits gives up trailing digits. */
-	while (dec_div(&r, &s->s, &n, rscale) != 0 && rscale > 0)
-		rscale--;
-	if (dec_div(&r, &s->s, &n, rscale) != 0) {
-		put_double(out, dec_to_double(&s->s) / (double)s->n);
-		return;
-	}
-	buf_append(out, text, dec_format(&r, text));
+	dec_text_write(v->raw, v->len, out);
 }
 
 void
 agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
     struct buf *out)
 {
-	char text[DEC_STRLEN];
-
 	switch (a->fn) {
 	case AF_COUNT:
 		put_int(out, rows);
@@ -815,13 +872,8 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 	case AF_SUM:
 		if (st->sum.n <= 0)
 			buf_puts(out, "null");
-		else if (st->sum.dbl)
-			put_double(out, st->sum.x);
-		else {
-			struct dec v = live_sum(&st->sum);
-
-			buf_append(out, text, dec_format(&v, text));
-		}
+		else
+			put_sum(&st->sum, out);
 		return;
 	case AF_AVG:
 		if (st->sum.n <= 0)
@@ -835,6 +887,8 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 	default:
 		if (st->set.ext == NULL)
 			buf_puts(out, "null");
+		else if (st->set.ext->cls == 0)
+			put_number(st->set.ext, out);
 		else
 			buf_append(out, st->set.ext->raw, st->set.ext->len);
 		return;
@@ -848,10 +902,11 @@ agg_result(const struct aggspec *a, const union aggst *st, int64_t rows,
 void
 agg_save(const struct aggspec *a, const union aggst *st, struct buf *out)
 {
+	const struct sumst *s = &st->sum;
 	struct hmap_entry *e;
 	struct vent *v;
 	char text[DEC_STRLEN];
-	int any = 0;
+	int any = 0, i;
 
 	switch (a->fn) {
 	case AF_COUNT:
@@ -862,23 +917,23 @@ agg_save(const struct aggspec *a, const union aggst *st, struct buf *out)
 		return;
 	case AF_SUM:
 	case AF_AVG:
-		buf_printf(out, "{\"n\":%lld,\"scale\":%d,", (long long)st->sum.n,
-		    st->sum.scale);
-		if (st->sum.byscale != NULL) {
+		buf_printf(out, "{\"n\":%lld,\"nexp\":%lld,\"scale\":%d,",
+		    (long long)s->n, (long long)s->nexp, s->scale);
+		if (s->sc != NULL) {
+			/* [[scale, live values], ...] */
 			buf_puts(out, "\"scales\":[");
-			for (int i = 0; i <= DEC_MAX_SCALE; i++)
-				buf_printf(out, "%s%lld", i ? "," : "",
-				    (long long)st->sum.byscale[i]);
+			for (i = 0; i < s->nsc; i++)
+				buf_printf(out, "%s[%d,%lld]", i ? "," : "",
+				    s->sc[i].scale, (long long)s->sc[i].n);
 			buf_puts(out, "],");
 		}
-		if (st->sum.dbl) {
-			buf_puts(out, "\"dbl\":");
-			put_double(out, st->sum.x);
-		} else {
-			dec_format(&st->sum.s, text);
-			buf_printf(out, "\"dec\":\"%s\"", text);
-		}
-		buf_putc(out, '}');
+		/* plain digits, the exact value at its scale */
+		buf_puts(out, "\"dec\":\"");
+		if (s->w == NULL)
+			buf_append(out, text, dec_format(&s->s, text));
+		else
+			decw_format(s->w, 0, out);
+		buf_puts(out, "\"}");
 		return;
 	default:
 		/* [[value text, count, time, seq], ...] */
@@ -897,13 +952,43 @@ agg_save(const struct aggspec *a, const union aggst *st, struct buf *out)
 	}
 }
 
+/* The live values per scale of a saved sum: [[scale, count], ...], or
+ * (state files of earlier versions) one count per scale 0..38. */
+static int
+load_scales(struct sumst *s, json_t *x)
+{
+	json_t *el;
+	json_int_t sc;
+	size_t i;
+
+	if (!json_is_array(x))
+		return -1;
+	json_array_foreach(x, i, el) {
+		if (json_is_integer(el)) {
+			if (json_array_size(x) != DEC_MAX_SCALE + 1)
+				return -1;
+			sc = (json_int_t)i;
+		} else if (json_is_array(el) && json_array_size(el) == 2 &&
+		    json_is_integer(json_array_get(el, 0)) &&
+		    json_is_integer(json_array_get(el, 1))) {
+			sc = json_integer_value(json_array_get(el, 0));
+			el = json_array_get(el, 1);
+		} else
+			return -1;
+		if (sc < 0 || sc > DEC_NUMERIC_SCALE)
+			return -1;
+		sc_add(s, (int)sc, json_integer_value(el));
+	}
+	return 0;
+}
+
 int
 agg_load(const struct aggspec *a, union aggst *st, json_t *j)
 {
+	struct sumst *sum = &st->sum;
 	json_t *x, *el;
 	const char *s;
 	struct dec d;
-	double dx = 0;
 	size_t i, n;
 	int num;
 
@@ -918,34 +1003,28 @@ agg_load(const struct aggspec *a, union aggst *st, json_t *j)
 		return 0;
 	case AF_SUM:
 	case AF_AVG:
+		/* A sum that went on in floating point ("dbl", before sums
+		 * were exact beyond 38 digits) is refused: it is not exact. */
 		if (!json_is_object(j) || !json_is_integer(json_object_get(j,
-		    "n")))
+		    "n")) || (s = json_string_value(json_object_get(j,
+		    "dec"))) == NULL)
 			return -1;
-		st->sum.n = json_integer_value(json_object_get(j, "n"));
-		st->sum.scale = (int)json_integer_value(json_object_get(j,
+		sum->n = json_integer_value(json_object_get(j, "n"));
+		sum->nexp = json_integer_value(json_object_get(j, "nexp"));
+		sum->scale = (int)json_integer_value(json_object_get(j,
 		    "scale"));
-		if (st->sum.scale < 0 || st->sum.scale > DEC_MAX_SCALE)
+		if (sum->scale < 0 || sum->scale > DEC_NUMERIC_SCALE)
 			return -1;
-		if ((x = json_object_get(j, "scales")) != NULL) {
-			if (!json_is_array(x) || json_array_size(x) !=
-			    DEC_MAX_SCALE + 1)
+		if ((x = json_object_get(j, "scales")) != NULL &&
+		    load_scales(sum, x) != 0)
+			return -1;
+		n = strlen(s);
+		if (dec_parse(&sum->s, s, n) != 0) {
+			sum->w = xmalloc(sizeof(*sum->w));
+			decw_init(sum->w);
+			if (decw_parse(sum->w, s, n) != 0)
 				return -1;
-			st->sum.byscale = xcalloc(DEC_MAX_SCALE + 1,
-			    sizeof(*st->sum.byscale));
-			json_array_foreach(x, i, el)
-				st->sum.byscale[i] = json_integer_value(el);
 		}
-		if ((x = json_object_get(j, "dec")) != NULL) {
-			s = json_string_value(x);
-			if (s == NULL || dec_parse(&st->sum.s, s,
-			    strlen(s)) != 0)
-				return -1;
-		} else if ((x = json_object_get(j, "dbl")) != NULL &&
-		    json_is_number(x)) {
-			st->sum.dbl = 1;
-			st->sum.x = json_number_value(x);
-		} else
-			return -1;
 		return 0;
 	default:
 		if (!json_is_array(j))
@@ -961,8 +1040,10 @@ agg_load(const struct aggspec *a, union aggst *st, json_t *j)
 			if (n == 0)
 				return -1;
 			num = vclass(s[0]) == 0 ?
-			    parse_number(s, n, &d, &dx) : NUM_NONE;
-			set_apply(a->fn, &st->set, s, n, num, &d, dx,
+			    parse_number(s, n, &d) : NUM_NONE;
+			if (num == AGG_RANGE)
+				return -1;
+			set_apply(a->fn, &st->set, s, n, num, &d,
 			    json_integer_value(json_array_get(el, 2)),
 			    (uint64_t)json_integer_value(json_array_get(el,
 			    3)), json_integer_value(json_array_get(el, 1)));

@@ -2,12 +2,14 @@
  * agg.h: the aggregate functions of window-agg and their per-group state.
  *
  * Every function accepts additions and retractions (sign +1 / -1), so
- * changelog input (__kind -U/-D) is applied exactly: sums are exact decimals,
+ * changelog input (__kind -U/-D) is applied exactly: sums are exact decimals
+ * of any width (struct dec, struct decw beyond 38 digits; never a double),
  * min/max/first/last keep every live value with its multiplicity, so
  * retracting the current extreme finds the next one, and count_distinct keeps
- * a count per value. Values are compared as JSON: numbers by value, strings
- * by their unescaped bytes; groups and distinct values by canonical text
- * (strings re-quoted after unescaping, everything else as written).
+ * a count per value. Values are compared as JSON: numbers by exact value,
+ * strings by their unescaped bytes; groups and distinct values by canonical
+ * text (strings re-quoted after unescaping, everything else as written).
+ * Numbers are written as PostgreSQL writes numeric (decimal.h).
  */
 #ifndef WAGG_AGG_H
 #define WAGG_AGG_H
@@ -46,8 +48,9 @@ struct aggin {
 	int		 numeric;	/* some sum/avg needs it as a number */
 };
 
-/* How a number is held. */
-enum { NUM_NONE, NUM_DEC, NUM_DBL };
+/* How a number is held: none, struct dec (38 digits), or beyond that
+ * (its text; a sum or avg reads it into a struct decw). */
+enum { NUM_NONE, NUM_DEC, NUM_WIDE };
 
 /* One argument value of the current row, parsed once. */
 struct aval {
@@ -56,21 +59,32 @@ struct aval {
 	const char	*raw;		/* canonical JSON text */
 	size_t		 len;
 	int		 num;		/* NUM_*: the value as a number */
-	struct dec	 d;
-	double		 x;
+	int		 hasexp;	/* written with an exponent */
+	struct dec	 d;		/* NUM_DEC */
+	struct decw	 w;		/* NUM_WIDE for a sum or avg */
+	int		 winit;		/* w set up (decw_init) */
 	struct buf	 canon;		/* storage when raw was re-quoted */
+};
+
+/* Live values of one scale (struct sumst). */
+struct scnt {
+	int		 scale;
+	int64_t		 n;
 };
 
 struct sumst {
 	int64_t		 n;		/* non-null values */
-	int		 dbl;		/* fell back to binary floating point */
+	int64_t		 nexp;		/* of them written with an exponent */
 	int		 scale;		/* largest scale of the live values */
-	struct dec	 s;		/* exact, at the largest scale ever seen */
-	double		 x;
-	/* Live values per scale, kept once a second scale shows up, so the
-	 * scale of the result follows retractions (PostgreSQL's sum takes
-	 * the largest scale of the rows present). */
-	int64_t		*byscale;
+	struct dec	 s;		/* exact, at the largest scale ever seen,
+					 * while it fits 38 digits */
+	struct decw	*w;		/* the same beyond 38 digits, else NULL */
+	/* Live values per scale (ascending), kept once a second scale
+	 * shows up, so the scale of the result follows retractions
+	 * (PostgreSQL's sum takes the largest scale of the rows present). */
+	struct scnt	*sc;
+	int		 nsc;
+	int		 capsc;
 };
 
 /* One live value of min/max/first/last/count_distinct. */
@@ -79,8 +93,7 @@ struct vent {
 	int64_t		 t;		/* first/last: event time */
 	uint64_t	 seq;		/* first/last: arrival number */
 	uint8_t		 cls;		/* order between JSON types */
-	uint8_t		 num;
-	double		 x;
+	uint8_t		 num;		/* NUM_*; d when NUM_DEC */
 	struct dec	 d;
 	size_t		 len;
 	char		 raw[];		/* canonical JSON text */
@@ -113,11 +126,16 @@ void	aggs_free(struct aggs *g);
 /*
  * Read the arguments of the current row into v[] (g->nin entries): tok[i]
  * is the token of argument i in document d, or -1 when it is absent.
- * Returns -1 with the offending input index in *bad when a value a sum or
- * avg needs is not a number.
+ * Returns 0; AGG_NOTNUM with the offending input index in *bad when a value
+ * a sum or avg needs is not a number; AGG_RANGE when a number (or, for a
+ * sum or avg, a number in a string) is beyond PostgreSQL numeric's range.
  */
+#define AGG_NOTNUM	(-1)
+#define AGG_RANGE	(-2)
 int	aggs_read(const struct aggs *g, const struct jdoc *d, const int *tok,
 	    struct aval *v, int *bad);
+/* Release what aggs_read keeps in v[] (n entries), not v itself. */
+void	avals_free(struct aval *v, size_t n);
 
 void	agg_init(const struct aggspec *a, union aggst *st);
 void	agg_free(const struct aggspec *a, union aggst *st);
@@ -145,7 +163,7 @@ int	agg_load(const struct aggspec *a, union aggst *st,
 void	json_canon(const struct jdoc *d, int t, struct buf *out,
 	    const char **p, size_t *len);
 
-/* Compare two JSON values given as canonical texts: numbers by value,
+/* Compare two JSON values given as canonical texts: numbers by exact value,
  * strings by unescaped bytes, numbers < strings < booleans < others. */
 int	json_value_cmp(const char *a, size_t alen, const char *b, size_t blen);
 

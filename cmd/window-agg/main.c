@@ -426,8 +426,7 @@ main(int argc, char **argv)
 	if (late_open)
 		jout_close(&late_out);
 	win_free();
-	for (size_t k = 0; k < conf.aggs.nin; k++)
-		buf_free(&vals[k].canon);
+	avals_free(vals, conf.aggs.nin);
 	free(vals);
 	aggs_free(&conf.aggs);
 	for (size_t k = 0; k < conf.group.n; k++)
@@ -594,6 +593,13 @@ parse_having(const char *spec)
 		    "aggregate or group field named \"%s\"", spec, b.data);
 	if (jscan_parse(&d, val, vlen) == 0 && jscan_type(&d, 0) != J_OBJECT
 	    && jscan_type(&d, 0) != J_ARRAY) {
+		struct dec x;
+
+		/* compared exactly: within numeric's range, as values are */
+		if (jscan_type(&d, 0) == J_NUMBER &&
+		    dec_parse(&x, val, vlen) == DEC_ERANGE)
+			diag_usage("invalid value \"%s\" for option --having: "
+			    "number out of range", spec);
 		buf_reset(&q);
 		json_canon(&d, 0, &q, &lit, &llen);
 		h.lit = xstrndup(lit, llen);
@@ -761,7 +767,14 @@ process_line(const struct line *l)
 	}
 	for (i = 0; i < conf.aggs.nin; i++)
 		agg_tok[i] = field_tok(agg_slot[i], &conf.aggs.in[i].f);
-	if (aggs_read(&conf.aggs, &doc, agg_tok, vals, &bi) != 0) {
+	switch (aggs_read(&conf.aggs, &doc, agg_tok, vals, &bi)) {
+	case 0:
+		break;
+	case AGG_RANGE:
+		bad(l, "field \"%s\": number out of range: %s",
+		    conf.aggs.in[bi].f.text, field_shown(&doc, agg_tok[bi]));
+		return;
+	default:
 		bad(l, "field \"%s\": not a number: %s",
 		    conf.aggs.in[bi].f.text, field_shown(&doc, agg_tok[bi]));
 		return;

@@ -1308,8 +1308,7 @@ win_free(void)
 	buf_free(&S.out);
 	buf_free(&S.key);
 	free(S.aggoff);
-	for (i = 0; i < conf.aggs.nin; i++)
-		buf_free(&S.rvals[i].canon);
+	avals_free(S.rvals, conf.aggs.nin);
 	free(S.rvals);
 	memset(&S, 0, sizeof(S));
 }

@@ -24,6 +24,12 @@ against PostgreSQL, and the replay of window-agg's --emit update output.
       --mixed-scales    total_price with 0 to 4 decimals, the column an
                         unconstrained numeric (sum's scale is the largest
                         of the rows summed)
+      --wide            some total_price far beyond 38 digits: 39 to 60
+                        digit integers and decimals, 1e-400 and 1e589
+                        style exponents, 38 nines; the column an
+                        unconstrained numeric. Results stay under 1000
+                        bytes, so window-agg writes them plain, as
+                        PostgreSQL does
       --late-tumble SIZE,OFFSET,DELAY (seconds)
           print how many changelog rows window-agg --tumble SIZE
           --offset OFFSET --watermark-delay DELAY must count as late: rows
@@ -123,6 +129,8 @@ class Gen:
 
     def price(self):
         p = self.price2()
+        if p is not None and self.a.wide and self.rnd.random() < 0.2:
+            return self.wide()
         if p is None or not self.a.mixed_scales:
             return p
         # The same value with 0 to 4 decimals, the scale a function of the
@@ -135,6 +143,30 @@ class Gen:
             scale = 2
         return str(decimal.Decimal(c).scaleb(-2).quantize(
             decimal.Decimal(1).scaleb(-scale)))
+
+    def wide(self):
+        """A number beyond 38 digits or far from 1, as JSON text. Equal
+        values always get the same text (min and max have one right
+        answer), and none equals a price of price2."""
+        r = self.rnd
+        sign = "-" if r.random() < 0.3 else ""
+        k = r.randrange(6)
+        if k == 0:                              # 39 to 60 digit integer
+            return sign + str(r.randint(10**38, 10**r.randint(39, 60) - 1))
+        if k == 1:                              # 30 + 15 digit decimal
+            return "%s%d.%015d" % (sign, r.randint(10**29, 10**30 - 1),
+                                   r.randint(1, 10**15 - 1))
+        if k == 2:                              # huge: d.dde+E
+            e = r.randint(40, 589)
+            return "%s%d.%0*de%d" % (sign, r.randint(1, 9), e % 3 + 1,
+                                     r.randint(0, 10 ** (e % 3 + 1) - 1), e)
+        if k == 3:                              # tiny: d.ddE-E
+            e = r.randint(10, 400 - 4)
+            return "%s%d.%0*dE-%d" % (sign, r.randint(1, 9), e % 3 + 1,
+                                      r.randint(0, 10 ** (e % 3 + 1) - 1), e)
+        if k == 4:                              # the 38-digit boundary
+            return sign + r.choice(["9" * 38, "1e38", "1" + "0" * 38])
+        return sign + r.choice(["1e-400", "2e-400", "1e589", "5e588"])
 
     def price2(self):
         r = self.rnd.random()
@@ -271,7 +303,7 @@ class Gen:
             f.write("CREATE TABLE %s (sale_id int PRIMARY KEY, user_id int, "
                     "product_id int, total_price %s, "
                     "sale_ts timestamptz);\n" % (
-                        a.table, "numeric" if a.mixed_scales
+                        a.table, "numeric" if a.mixed_scales or a.wide
                         else "numeric(12,2)"))
             vals = [self.values(self.rows[k]) for k in sorted(self.rows)]
             if vals:
@@ -312,6 +344,7 @@ def gen(argv):
     p.add_argument("--inserts-only", action="store_true")
     p.add_argument("--mixed-times", action="store_true")
     p.add_argument("--mixed-scales", action="store_true")
+    p.add_argument("--wide", action="store_true")
     p.add_argument("--late-tumble")
     p.add_argument("--late-file")
     p.add_argument("--dml")
