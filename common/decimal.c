@@ -293,24 +293,6 @@ dec_digits(unsigned __int128 m, char *out)
 	return len;
 }
 
-double
-dec_to_double(const struct dec *d)
-{
-	/* "-digitsE-scale": strtod rounds correctly, and without a decimal
-	 * point the text does not depend on LC_NUMERIC. */
-	char text[DEC_STRLEN + 8];
-	size_t n = 0;
-
-	if (d->coef < 0)
-		text[n++] = '-';
-	n += dec_digits(dec_mag(d), text + n);
-	text[n++] = 'e';
-	text[n++] = '-';
-	n += dec_digits((unsigned)d->scale, text + n);
-	text[n] = '\0';
-	return strtod(text, NULL);
-}
-
 int
 dec_add(struct dec *r, const struct dec *a, const struct dec *b)
 {

@@ -82,8 +82,6 @@ int	dec_parse(struct dec *d, const char *s, size_t n);
 void	dec_from_i64(struct dec *d, int64_t v);
 /* Returns 0, or -1 when the value is not an integer or is out of range. */
 int	dec_to_i64(const struct dec *d, int64_t *v);
-/* Nearest double (for comparisons with non-decimal numbers). */
-double	dec_to_double(const struct dec *d);
 
 /* r = a + b, r = a - b; r may alias a or b. 0, or -1 on overflow. */
 int	dec_add(struct dec *r, const struct dec *a, const struct dec *b);
@@ -99,8 +97,8 @@ int	dec_rescale(struct dec *r, const struct dec *a, int scale);
 int	dec_cmp(const struct dec *a, const struct dec *b);
 int	dec_is_zero(const struct dec *d);
 /* The scale PostgreSQL's numeric division a / b has (select_div_scale): 16
- * significant digits at least, at least the scales of a and b, at most
- * DEC_DIV_MAX_SCALE unless an operand has more. */
+ * significant digits at least, at least the scales of a and b, but at most
+ * DEC_DIV_MAX_SCALE whatever they are. */
 int	dec_div_scale(const struct dec *a, const struct dec *b);
 
 /* Write the value in plain notation with exactly `scale` fractional digits

@@ -117,6 +117,76 @@ W2='"window_start":"2026-11-22T10:02:00.000Z","window_end":"2026-11-22T10:03:00.
 {"k":4,"rank":13}'
 }
 
+@test "numbers rank exactly at any width: 38 nines and 1e38, 1e-400 and 2e-401, 1e999 and 1e1000" {
+	input='{"k":1,"v":1e38}
+{"k":2,"v":99999999999999999999999999999999999999}
+{"k":3,"v":100000000000000000000000000000000000001}
+{"k":4,"v":1e-400}
+{"k":5,"v":2e-401}
+{"k":6,"v":0}
+{"k":7,"v":-1e-400}
+{"k":8,"v":1e999}
+{"k":9,"v":1e1000}
+{"k":10,"v":-1e999}
+{"k":11,"v":0.1e-399}
+{"k":12,"v":100000000000000000000000000000000000000}
+{"k":13,"v":12345678901234567890.123456789012345678901}
+{"k":14,"v":12345678901234567890.123456789012345678900}
+{"k":15,"v":9e131071}
+{"k":16,"v":1.5e-16382}'
+	run -0 top-n -n 20 --by v <<<"$input"
+	assert_output '{"k":15,"v":9e131071,"rank":1}
+{"k":9,"v":1e1000,"rank":2}
+{"k":8,"v":1e999,"rank":3}
+{"k":3,"v":100000000000000000000000000000000000001,"rank":4}
+{"k":1,"v":1e38,"rank":5}
+{"k":12,"v":100000000000000000000000000000000000000,"rank":6}
+{"k":2,"v":99999999999999999999999999999999999999,"rank":7}
+{"k":13,"v":12345678901234567890.123456789012345678901,"rank":8}
+{"k":14,"v":12345678901234567890.123456789012345678900,"rank":9}
+{"k":4,"v":1e-400,"rank":10}
+{"k":11,"v":0.1e-399,"rank":11}
+{"k":5,"v":2e-401,"rank":12}
+{"k":16,"v":1.5e-16382,"rank":13}
+{"k":6,"v":0,"rank":14}
+{"k":7,"v":-1e-400,"rank":15}
+{"k":10,"v":-1e999,"rank":16}'
+	run -0 top-n -n 3 --asc --by v <<<"$input"
+	assert_output '{"k":10,"v":-1e999,"rank":1}
+{"k":7,"v":-1e-400,"rank":2}
+{"k":6,"v":0,"rank":3}'
+	# a retraction finds a wide row by its text
+	run -0 top-n -n 2 --by v <<'EOF'
+{"__kind":"+I","k":1,"v":1e1000}
+{"__kind":"+I","k":2,"v":1e999}
+{"__kind":"+I","k":3,"v":1}
+{"__kind":"-D","k":1,"v":1e1000}
+EOF
+	assert_output '{"k":2,"v":1e999,"rank":1}
+{"k":3,"v":1,"rank":2}'
+}
+
+@test "a number beyond numeric's range has no exact order: a bad line naming it" {
+	input='{"k":1,"v":1}
+{"k":2,"v":1e999999999}
+{"k":3,"v":-1e131072}
+{"k":4,"v":1e-16384}
+{"k":5,"v":2,"w":1e999999999}'
+	run -1 --separate-stderr top-n -n 3 --by v <<<"$input"
+	assert_equal "$stderr" 'top-n: stdin:2: field "v": number out of range: 1e999999999'
+	run -0 --separate-stderr top-n -n 3 --by v --on-error skip <<<"$input"
+	assert_output '{"k":5,"v":2,"w":1e999999999,"rank":1}
+{"k":1,"v":1,"rank":2}'
+	assert_equal "$stderr" 'top-n: warning: stdin:2: field "v": number out of range: 1e999999999 (line skipped)
+top-n: warning: stdin:3: field "v": number out of range: -1e131072 (line skipped)
+top-n: warning: stdin:4: field "v": number out of range: 1e-16384 (line skipped)
+top-n: warning: skipped 3 bad lines'
+	# 20 MB of digits: refused at once
+	{ printf '{"v":'; head -c 20000000 /dev/zero | tr '\0' '1'; printf '}\n'; } >"$T/big"
+	run -1 --separate-stderr top-n -n 1 --by v "$T/big"
+	assert_equal "$stderr" "top-n: $T/big:1: field \"v\": number out of range: 1111111111111111111111111111111111111..."
+}
+
 @test "strings compare by their unescaped bytes" {
 	run -0 top-n -n 9 --by s --asc <<'EOF'
 {"s":"z"}

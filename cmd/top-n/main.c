@@ -478,6 +478,16 @@ process_line(const struct line *l)
 		has_wend = 1;
 	}
 
+	for (i = 0; i < conf.nby; i++) {
+		int bt = field_tok(by_slot[i], &conf.by[i].f);
+
+		if (skey_read(&doc, bt, &cand[i], &kscratch[i]) != 0) {
+			bad(l, "field \"%s\": number out of range: %s",
+			    conf.by[i].f.text, field_shown(&doc, bt));
+			return;
+		}
+	}
+
 	/* A good row from here on. */
 	cnt.rows++;
 	seq++;
@@ -503,9 +513,6 @@ process_line(const struct line *l)
 		json_canon_append(&doc, field_tok(part_slot[i],
 		    &conf.part.f[i]), &keybuf, &tmp);
 	}
-	for (i = 0; i < conf.nby; i++)
-		skey_read(&doc, field_tok(by_slot[i], &conf.by[i].f), &cand[i],
-		    &kscratch[i]);
 	p = part_get(keybuf.len > 0 ? keybuf.data : "", keybuf.len, sign > 0,
 	    seq);
 	if (sign > 0) {

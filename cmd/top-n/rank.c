@@ -2,13 +2,13 @@
  * rank.c: the order top-n ranks rows by.
  *
  * A --by key's value is read once per row into a struct skey: numbers as
- * exact decimals (a double only beyond 38 digits), strings as their
- * unescaped bytes, so comparing a row with the current N-th best costs no
- * parsing. Values of different kinds order numbers < strings < booleans <
- * objects and arrays; the direction reverses that, but null and missing
- * values always come last (SQL's NULLS LAST).
+ * exact decimals (struct dec; beyond 38 digits their text, compared digit
+ * by digit), strings as their unescaped bytes, so comparing a row with the
+ * current N-th best costs no parsing on the common path and never goes
+ * through a double. Values of different kinds order numbers < strings <
+ * booleans < objects and arrays; the direction reverses that, but null and
+ * missing values always come last (SQL's NULLS LAST).
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,42 +16,30 @@
 #include "jout.h"
 #include "topn.h"
 
-/* The double nearest to number text s[0..n). JSON numbers are finite, but
- * "1e999" is not a finite double: it becomes HUGE_VAL, which still orders
- * it correctly against every other value. */
-static double
-text_double(const char *s, size_t n)
-{
-	char tmp[64], *copy;
-	double x;
-
-	if (n < sizeof(tmp)) {
-		memcpy(tmp, s, n);
-		tmp[n] = '\0';
-		return strtod(tmp, NULL);
-	}
-	copy = xstrndup(s, n);
-	x = strtod(copy, NULL);
-	free(copy);
-	return x;
-}
-
-void
+int
 skey_read(const struct jdoc *d, int t, struct skey *k, struct buf *scratch)
 {
 	const char *s;
 	size_t n;
 
-	k->dbl = 0;
+	k->wide = 0;
+	k->b = 0;
 	k->len = 0;
 	k->p = NULL;
 	switch (jscan_type(d, t)) {
 	case J_NUMBER:
 		k->cls = K_NUM;
 		s = jscan_raw(d, t, &n);
-		if (dec_parse(&k->d, s, n) != 0) {
-			k->dbl = 1;
-			k->x = text_double(s, n);
+		switch (dec_parse(&k->d, s, n)) {
+		case 0:
+			break;
+		case DEC_WIDE:
+			k->wide = 1;
+			k->p = s;
+			k->len = n;
+			break;
+		default:
+			return -1;
 		}
 		break;
 	case J_STRING:
@@ -63,7 +51,7 @@ skey_read(const struct jdoc *d, int t, struct skey *k, struct buf *scratch)
 	case J_TRUE:
 	case J_FALSE:
 		k->cls = K_BOOL;
-		k->x = jscan_type(d, t) == J_TRUE;
+		k->b = jscan_type(d, t) == J_TRUE;
 		break;
 	case J_OBJECT:
 	case J_ARRAY:
@@ -74,12 +62,20 @@ skey_read(const struct jdoc *d, int t, struct skey *k, struct buf *scratch)
 	default:
 		k->cls = K_NULL;
 	}
+	return 0;
+}
+
+/* Whether k's bytes live at p (and must be copied with it). */
+static int
+skey_has_bytes(const struct skey *k)
+{
+	return k->cls == K_STR || k->cls == K_OTHER || k->wide;
 }
 
 size_t
 skey_extra(const struct skey *k)
 {
-	return k->cls == K_STR || k->cls == K_OTHER ? k->len : 0;
+	return skey_has_bytes(k) ? k->len : 0;
 }
 
 size_t
@@ -88,7 +84,7 @@ skey_copy(struct skey *dst, const struct skey *k, char *mem)
 	size_t n = skey_extra(k);
 
 	*dst = *k;
-	if (k->cls == K_STR || k->cls == K_OTHER) {
+	if (skey_has_bytes(k)) {
 		/* even when empty: never point back into the input line */
 		if (n > 0)
 			memcpy(mem, k->p, n);
@@ -107,23 +103,39 @@ bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
+/* The text of number key k: its own, or the fast value written out in
+ * text (DEC_STRLEN bytes). */
+static const char *
+num_text(const struct skey *k, char *text, size_t *len)
+{
+	if (k->wide) {
+		*len = k->len;
+		return k->p;
+	}
+	*len = dec_format(&k->d, text);
+	return text;
+}
+
 /* Order of two non-null values, smallest first. */
 static int
 value_cmp(const struct skey *a, const struct skey *b)
 {
-	double ax, bx;
+	char at[DEC_STRLEN], bt[DEC_STRLEN];
+	const char *as, *bs;
+	size_t al, bl;
 
 	if (a->cls != b->cls)
 		return a->cls < b->cls ? -1 : 1;
 	switch (a->cls) {
 	case K_NUM:
-		if (!a->dbl && !b->dbl)
+		if (!a->wide && !b->wide)
 			return dec_cmp(&a->d, &b->d);
-		ax = a->dbl ? a->x : dec_to_double(&a->d);
-		bx = b->dbl ? b->x : dec_to_double(&b->d);
-		return ax < bx ? -1 : ax > bx;
+		/* beyond 38 digits: exactly, digit by digit */
+		as = num_text(a, at, &al);
+		bs = num_text(b, bt, &bl);
+		return dec_text_cmp(as, al, bs, bl);
 	case K_BOOL:
-		return a->x < b->x ? -1 : a->x > b->x;
+		return (a->b > b->b) - (a->b < b->b);
 	case K_STR:
 	case K_OTHER:
 		return bytes_cmp(a->p, a->len, b->p, b->len);

@@ -67,18 +67,19 @@ enum kcls { K_NUM, K_STR, K_BOOL, K_OTHER, K_NULL };
 
 /* The value of one --by key in one row. */
 struct skey {
-	struct dec	 d;		/* K_NUM, unless dbl */
-	double		 x;		/* K_NUM when dbl; K_BOOL: 0 or 1 */
-	const char	*p;		/* K_STR: unescaped bytes; K_OTHER: */
-	size_t		 len;		/* the raw JSON text */
+	struct dec	 d;		/* K_NUM, unless wide */
+	const char	*p;		/* K_STR: unescaped bytes; K_OTHER and */
+	size_t		 len;		/* wide K_NUM: the raw JSON text */
 	uint8_t		 cls;		/* enum kcls */
-	uint8_t		 dbl;		/* beyond 38 digits: a double */
+	uint8_t		 wide;		/* K_NUM beyond 38 digits */
+	uint8_t		 b;		/* K_BOOL: 0 or 1 */
 };
 
 /* Read the key in token t of d (-1: missing) into k. Strings without
  * escapes and other values point into d's text; an escaped string is
- * unescaped into scratch, which must then outlive k's use. */
-void	skey_read(const struct jdoc *d, int t, struct skey *k,
+ * unescaped into scratch, which must then outlive k's use. 0, or -1 for a
+ * number beyond PostgreSQL numeric's range (no order is exact for it). */
+int	skey_read(const struct jdoc *d, int t, struct skey *k,
 	    struct buf *scratch);
 /* Bytes of k that skey_copy needs beyond the struct. */
 size_t	skey_extra(const struct skey *k);

@@ -27,6 +27,9 @@ against PostgreSQL, and the replay of top-n's --emit update output.
                          some rows without __kind (after the first) and a
                          few retractions that match nothing; prints their
                          count on stderr as "unmatched N"
+      --wide             numbers also beyond 38 digits and far from 1, with
+                         ties across forms ("1e38" and 39 digits, "1e-400"
+                         and "0.1e-399", "1e589"), as numeric orders them
       --seed N --rows N
 
   topn-oracle.py replay [--partition LIST] [--rank-field NAME] < update-output
@@ -48,6 +51,16 @@ NUMBERS = ["0", "1", "2", "2.5", "2.50", "3", "10", "1e1", "1.0E+1", "-1",
            "123456789012345678901234567890.5", "-98765432109876543210"]
 STRINGS = ['"a"', '"b"', '"a\\"b"', '"ab"', '"\\u00e9"', '"\u00e9t\u00e9"',
            '"Z"', '""', '"a\\/b"', '"a/b"']
+WIDE = ["99999999999999999999999999999999999999", "1e38",
+        "100000000000000000000000000000000000000",
+        "100000000000000000000000000000000000001",
+        "-100000000000000000000000000000000000001",
+        "123456789012345678901234567890123456789012345678901",
+        "123456789012345678901234567890123456789012345678902",
+        "1e-400", "0.1e-399", "2e-401", "-1e-400", "1.5e-16382",
+        "1e589", "1e590", "9.99e589", "-1e131071", "9e131071",
+        "0.00000000000000000000000000000000000000000001",
+        "12345678901234567890.123456789012345678901234567890"]
 TIES = ['"x"', '"y"', '"y"', '"\\u0078"', '"z\\tz"', '"Y"']
 GROUPS_STR = ['"x/y"', '"x\\/y"', '"\\u00fc"', '"\u00fc"']
 
@@ -67,6 +80,8 @@ class Gen:
         r = self.r
         x = r.random()
         if x < 0.72 or self.a.numbers and x < 0.9:
+            if self.a.wide and r.random() < 0.4:
+                return r.choice(WIDE)
             if r.random() < 0.5:
                 return r.choice(NUMBERS)
             return "%d.%02d" % (r.randint(-5, 60), r.choice([0, 25, 50, 99]))
@@ -111,6 +126,7 @@ def gen(argv):
     p.add_argument("--windows", type=int, default=0)
     p.add_argument("--changelog", action="store_true")
     p.add_argument("--numbers", action="store_true")
+    p.add_argument("--wide", action="store_true")
     a = p.parse_args(argv)
     g = Gen(a)
     out = []
