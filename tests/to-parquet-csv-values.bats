@@ -37,6 +37,16 @@ types() {
 	output=$(printf '%s\n' "$output" | jq -r '"\(.name) \(.type)"')
 }
 
+# strict_types FILE, strict_rows FILE: types and rows as arrow-rs alone
+# reads them, for DECIMAL beyond 38 digits, which DuckDB reads as DOUBLE.
+strict_types() {
+	run -0 "$ROWS" --reader strict --schema "$1"
+	output=$(printf '%s\n' "$output" | jq -r '"\(.name) \(.type)"')
+}
+strict_rows() {
+	run -0 "$ROWS" --reader strict "$1"
+}
+
 # write FILE [OPTION...]: to-parquet-csv -o FILE from $T/in.ndjson.
 write() {
 	local f=$1
@@ -106,23 +116,22 @@ print(''.join(out))
 EOF
 }
 
-@test "integers: the int64 extremes exactly; beyond int64 DECIMAL(38,0); beyond 38 digits JSON" {
+@test "integers: the int64 extremes exactly; beyond int64 DECIMAL(38,0)" {
 	cat >"$T/in.ndjson" <<'EOF'
-{"i":-9223372036854775808,"b":9223372036854775808,"h":1}
-{"i":9223372036854775807,"b":-99999999999999999999999999999999999999,"h":123456789012345678901234567890123456789}
-{"i":0,"b":0,"h":-5}
-{"i":-1,"b":null,"h":null}
+{"i":-9223372036854775808,"b":9223372036854775808}
+{"i":9223372036854775807,"b":-99999999999999999999999999999999999999}
+{"i":0,"b":0}
+{"i":-1,"b":null}
 EOF
 	write "$T/x.parquet"
 	types "$T/x.parquet"
 	assert_output 'i int64
-b decimal(38,0)
-h json'
+b decimal(38,0)'
 	rows "$T/x.parquet"
-	assert_output '{"i":-9223372036854775808,"b":9223372036854775808,"h":1}
-{"i":9223372036854775807,"b":-99999999999999999999999999999999999999,"h":123456789012345678901234567890123456789}
-{"i":0,"b":0,"h":-5}
-{"i":-1,"b":null,"h":null}'
+	assert_output '{"i":-9223372036854775808,"b":9223372036854775808}
+{"i":9223372036854775807,"b":-99999999999999999999999999999999999999}
+{"i":0,"b":0}
+{"i":-1,"b":null}'
 }
 
 @test "decimals: the scale widens within the row group; 18 or 38 digits; negative and zero" {
@@ -149,7 +158,7 @@ n decimal(18,3)'
 {"d":null,"w":null,"t":null,"n":null}'
 }
 
-@test "doubles: exponents; integers and decimals that convert exactly; the rest is JSON" {
+@test "doubles: exponents; integers and decimals that convert exactly; the rest DECIMAL, or numbers as STRING" {
 	cat >"$T/in.ndjson" <<'EOF'
 {"x":1e3,"y":1e3,"z":2.5,"p":1e0,"q":1e0,"o":1e400}
 {"x":-2.5E-3,"y":9007199254740993,"z":1E0,"p":0.30000000000000004,"q":0.12345678901234567890,"o":2}
@@ -161,14 +170,14 @@ EOF
 	write "$T/x.parquet"
 	types "$T/x.parquet"
 	assert_output 'x double
-y json
+y decimal(18,0)
 z double
 p double
-q json
-o json'
+q decimal(38,20)
+o string'
 	rows "$T/x.parquet"
-	assert_output '{"x":1000,"y":1e3,"z":2.5,"p":1,"q":1e0,"o":1e400}
-{"x":-0.0025,"y":9007199254740993,"z":1,"p":0.30000000000000004,"q":0.12345678901234567890,"o":2}
+	assert_output '{"x":1000,"y":1000,"z":2.5,"p":1,"q":1.00000000000000000000,"o":"1e400"}
+{"x":-0.0025,"y":9007199254740993,"z":1,"p":0.30000000000000004,"q":0.12345678901234567890,"o":"2"}
 {"x":1.7976931348623157e+308,"y":null,"z":7,"p":-9007199254740992,"q":null,"o":null}
 {"x":5e-324,"y":null,"z":0.1,"p":null,"q":null,"o":null}
 {"x":1.5e-7,"y":null,"z":null,"p":null,"q":null,"o":null}
@@ -176,6 +185,211 @@ o json'
 	# the sign of a negative zero is kept
 	sql "SELECT x::VARCHAR AS x FROM read_parquet('$T/x.parquet') WHERE x = 0"
 	assert_output '{"x":"-0.0"}'
+}
+
+# flba FILE COLUMN: the values of COLUMN (a FIXED_LEN_BYTE_ARRAY DECIMAL)
+# decoded from the file's own bytes, not by a reader: the first data page
+# (PLAIN, uncompressed: --compression none) as big-endian two's complement
+# at the column's scale, null for a null, then "min MIN max MAX" from the
+# chunk's statistics; and the type length first.
+flba() {
+	run -0 python3 - "$1" "$2" <<'EOF'
+import sys
+data = open(sys.argv[1], 'rb').read()
+pos = len(data) - 8 - int.from_bytes(data[-8:-4], 'little')
+
+def varint():
+    global pos
+    r = s = 0
+    while True:
+        b = data[pos]; pos += 1
+        r |= (b & 0x7f) << s; s += 7
+        if b < 0x80:
+            return r
+
+def zz(u):
+    return (u >> 1) ^ -(u & 1)
+
+def value(t):
+    global pos
+    if t in (1, 2):
+        return t == 1
+    if t in (4, 5, 6):
+        return zz(varint())
+    if t == 8:
+        n = varint(); pos += n
+        return data[pos - n:pos]
+    if t == 9:
+        h = data[pos]; pos += 1
+        n = h >> 4 if h >> 4 != 15 else varint()
+        return [value(h & 15) for _ in range(n)]
+    if t == 12:
+        return struct()
+    raise SystemExit('unexpected thrift type %d' % t)
+
+def struct():
+    global pos
+    f, fid = {}, 0
+    while True:
+        h = data[pos]; pos += 1
+        if h == 0:
+            return f
+        fid = fid + (h >> 4) if h >> 4 else zz(varint())
+        f[fid] = value(h & 15)
+
+def text(b, scale):
+    x = int.from_bytes(b, 'big', signed=True)
+    d = str(abs(x)).rjust(scale + 1, '0')
+    return ('-' if x < 0 else '') + (d[:-scale] + '.' + d[-scale:] if scale else d)
+
+meta = struct()
+names = [el[4].decode() for el in meta[2][1:]]
+ci = names.index(sys.argv[2])
+el = meta[2][1 + ci]
+width, scale = el[2], el.get(7, 0)
+md = meta[4][0][1][ci][3]
+pos = md[9]
+page = struct()
+body = data[pos:pos + page[3]]
+n = page[5][1]
+# definition levels: u32 length, then RLE/bit-packed runs of width 1
+dl = int.from_bytes(body[:4], 'little')
+lv, p, levels = body[4:4 + dl], 0, []
+while len(levels) < n:
+    h = s = 0
+    while True:
+        b = lv[p]; p += 1; h |= (b & 0x7f) << s; s += 7
+        if b < 0x80:
+            break
+    if h & 1:
+        for _ in range(h >> 1):
+            levels += [(lv[p] >> k) & 1 for k in range(8)]; p += 1
+    else:
+        levels += [lv[p]] * (h >> 1); p += 1
+vals, i, out = body[4 + dl:], 0, ['len %d' % width]
+for l in levels[:n]:
+    if l:
+        out.append(text(vals[i * width:(i + 1) * width], scale)); i += 1
+    else:
+        out.append('null')
+st = md[12]
+out.append('min %s max %s' % (text(st[6], scale), text(st[5], scale)))
+print('\n'.join(out))
+EOF
+}
+
+@test "beyond 38 digits: DECIMAL(76,s) in 32 bytes, exact to arrow-rs and in the bytes" {
+	nines=$(printf '9%.0s' {1..76})
+	cat >"$T/in.ndjson" <<EOF
+{"w":1234567890123456789012345678901234567890,"d":-1.5,"m":$nines,"e":1.5000000000000000000001e50}
+{"w":-99999999999999999999999999999999999999999999999999999999999999999999999999,"d":12345678901234567890123456789012345.67,"m":-$nines,"e":2}
+{"w":0,"d":0.0000000000000000000000000000000000001,"m":null,"e":-3.25}
+{"w":null,"d":0,"m":1}
+EOF
+	write "$T/x.parquet" --compression none
+	strict_types "$T/x.parquet"
+	assert_output 'w decimal(76,0)
+d decimal(76,37)
+m decimal(76,0)
+e decimal(76,2)'
+	strict_rows "$T/x.parquet"
+	assert_output "{\"w\":1234567890123456789012345678901234567890,\"d\":-1.5000000000000000000000000000000000000,\"m\":$nines,\"e\":150000000000000000000010000000000000000000000000000.00}
+{\"w\":-99999999999999999999999999999999999999999999999999999999999999999999999999,\"d\":12345678901234567890123456789012345.6700000000000000000000000000000000000,\"m\":-$nines,\"e\":2.00}
+{\"w\":0,\"d\":0.0000000000000000000000000000000000001,\"m\":null,\"e\":-3.25}
+{\"w\":null,\"d\":0.0000000000000000000000000000000000000,\"m\":1,\"e\":null}"
+	# the bytes themselves, and the statistics, by signed value
+	flba "$T/x.parquet" m
+	assert_output "len 32
+$nines
+-$nines
+null
+1
+min -$nines max $nines"
+	flba "$T/x.parquet" w
+	assert_output 'len 32
+1234567890123456789012345678901234567890
+-99999999999999999999999999999999999999999999999999999999999999999999999999
+0
+null
+min -99999999999999999999999999999999999999999999999999999999999999999999999999 max 1234567890123456789012345678901234567890'
+	sql "SELECT name, type, type_length AS len, precision, scale FROM parquet_schema('$T/x.parquet') WHERE name = 'd'"
+	assert_output '{"name":"d","type":"FIXED_LEN_BYTE_ARRAY","len":"32","precision":76,"scale":37}'
+	# DuckDB (1.5) has no DECIMAL beyond 38 digits: it reads one as DOUBLE
+	sql "SELECT typeof(w) AS t FROM read_parquet('$T/x.parquet') LIMIT 1"
+	assert_output '{"t":"DOUBLE"}'
+}
+
+@test "numbers that neither DECIMAL(76) nor DOUBLE holds: a STRING of each number's text" {
+	cat >"$T/in.ndjson" <<'EOF'
+{"s":1e400,"t":1,"u":1.00000000000000000001e-100,"v":1e-100}
+{"s":-2,"t":12345678901234567890123456789012345678901234567890123456789012345678901234567,"u":0.5,"v":2}
+{"s":null,"t":-0.000000000000000000000000000000000000000000000000000000000000000000000000001,"u":null}
+EOF
+	write "$T/x.parquet"
+	types "$T/x.parquet"
+	assert_output 's string
+t string
+u string
+v double'
+	rows "$T/x.parquet"
+	assert_output '{"s":"1e400","t":"1","u":"1.00000000000000000001e-100","v":1e-100}
+{"s":"-2","t":"12345678901234567890123456789012345678901234567890123456789012345678901234567","u":"0.5","v":2}
+{"s":null,"t":"-0.000000000000000000000000000000000000000000000000000000000000000000000000001","u":null,"v":null}'
+	# a later number too wide for the DECIMAL of the first row group: the
+	# next file's column is the STRING of numbers
+	cat >"$T/in.ndjson" <<'EOF'
+{"a":1.5}
+{"a":1234567890123456789012345678901234567890.5}
+{"a":1e400}
+EOF
+	run -0 --separate-stderr to-parquet-csv -q --row-group-rows 1 -o "$T/w.parquet" "$T/in.ndjson"
+	types "$T/w.parquet"
+	assert_output 'a decimal(18,1)'
+	strict_types "$T/w-1.parquet"
+	assert_output 'a decimal(76,1)'
+	strict_rows "$T/w-1.parquet"
+	assert_output '{"a":1234567890123456789012345678901234567890.5}'
+	types "$T/w-2.parquet"
+	assert_output 'a string'
+	rows "$T/w-2.parquet"
+	assert_output '{"a":"1e400"}'
+	# CSV writes every number as written
+	write "$T/x.csv" -f csv
+	run cat "$T/x.csv"
+	assert_output 'a
+1.5
+1234567890123456789012345678901234567890.5
+1e400'
+}
+
+@test "--schema decimal(P,S) up to 76: the fewest bytes that hold P" {
+	cat >"$T/in.ndjson" <<'EOF'
+{"a":123456789012345678.12,"b":-1.5,"c":1234567890123456789012345678901234567890123456.1234}
+{"a":-99999999999999999999.99,"b":0,"c":-1}
+EOF
+	write "$T/x.parquet" --compression none --schema 'a:decimal(22,2),b:decimal(20,2),c:decimal(50,4)'
+	strict_rows "$T/x.parquet"
+	assert_output '{"a":123456789012345678.12,"b":-1.50,"c":1234567890123456789012345678901234567890123456.1234}
+{"a":-99999999999999999999.99,"b":0.00,"c":-1.0000}'
+	flba "$T/x.parquet" a
+	assert_output 'len 10
+123456789012345678.12
+-99999999999999999999.99
+min -99999999999999999999.99 max 123456789012345678.12'
+	flba "$T/x.parquet" b
+	assert_line -n 0 'len 9'
+	flba "$T/x.parquet" c
+	assert_output 'len 21
+1234567890123456789012345678901234567890123456.1234
+-1.0000
+min -1.0000 max 1234567890123456789012345678901234567890123456.1234'
+	# a value that needs more digits than declared is a bad line
+	run -0 --separate-stderr to-parquet-csv --on-error skip --schema 'c:decimal(40,0)' \
+	    -o "$T/y.parquet" <<<'{"c":12345678901234567890123456789012345678901}'
+	assert_equal "$stderr" 'to-parquet-csv: warning: stdin:1: field "c": not a decimal(40,0): 1234567890123456789012345678901234567... (line skipped)
+to-parquet-csv: warning: skipped 1 bad line'
+	run -2 --separate-stderr to-parquet-csv --schema 'c:decimal(77,0)' -o "$T/z.parquet" </dev/null
+	assert_equal "${stderr%%$'\n'*}" 'to-parquet-csv: invalid value "c:decimal(77,0)" for option --schema: bad column in --schema: "c:decimal(77"'
 }
 
 @test "strings: unicode, quotes, backslashes, control characters, NUL, empty" {
@@ -537,7 +751,7 @@ EOF
 	assert_output '{"name":"schema","type":null,"len":null,"rep":null,"ct":null,"scale":null,"precision":null,"lt":null}
 {"name":"i","type":"INT64","len":null,"rep":"OPTIONAL","ct":"INT_64","scale":null,"precision":null,"lt":"IntType(bitWidth=@, isSigned=1)"}
 {"name":"d","type":"INT64","len":null,"rep":"OPTIONAL","ct":"DECIMAL","scale":1,"precision":18,"lt":"DecimalType(scale=1, precision=18)"}
-{"name":"e","type":"BYTE_ARRAY","len":null,"rep":"OPTIONAL","ct":"JSON","scale":null,"precision":null,"lt":"JsonType()"}
+{"name":"e","type":"BYTE_ARRAY","len":null,"rep":"OPTIONAL","ct":"UTF8","scale":null,"precision":null,"lt":"StringType()"}
 {"name":"t","type":"INT64","len":null,"rep":"OPTIONAL","ct":"TIMESTAMP_MICROS","scale":null,"precision":null,"lt":"TimestampType(isAdjustedToUTC=1, unit=TimeUnit(MILLIS=<null>, MICROS=MicroSeconds(), NANOS=<null>))"}
 {"name":"dt","type":"INT32","len":null,"rep":"OPTIONAL","ct":"DATE","scale":null,"precision":null,"lt":"DateType()"}
 {"name":"s","type":"BYTE_ARRAY","len":null,"rep":"OPTIONAL","ct":"UTF8","scale":null,"precision":null,"lt":"StringType()"}
@@ -545,7 +759,7 @@ EOF
 {"name":"b","type":"BOOLEAN","len":null,"rep":"OPTIONAL","ct":null,"scale":null,"precision":null,"lt":null}
 {"name":"x","type":"DOUBLE","len":null,"rep":"OPTIONAL","ct":null,"scale":null,"precision":null,"lt":null}'
 	rows "$T/x.parquet"
-	assert_output '{"i":1,"d":1.5,"e":1e100000000000000000000,"t":"2026-11-22T10:00:00.000000Z","dt":"2026-11-22","s":"x","j":[1],"b":true,"x":1}'
+	assert_output '{"i":1,"d":1.5,"e":"1e100000000000000000000","t":"2026-11-22T10:00:00.000000Z","dt":"2026-11-22","s":"x","j":[1],"b":true,"x":1}'
 }
 
 @test "--schema: declared columns keep their type; a value that does not fit is a bad line" {
@@ -621,13 +835,13 @@ n string'
 	assert_output '{"a":5,"p":4.50,"k":null,"n":"new"}
 {"a":6,"p":5.00,"k":4,"n":null}'
 	# scale 3 in a decimal(38,2) of 36 integer digits: 39 digits, so
-	# JSON, the only type that holds both exactly
-	types "$T/out-3.parquet"
+	# DECIMAL(76,3), in 32 bytes
+	strict_types "$T/out-3.parquet"
 	assert_output 'a int64
-p json
+p decimal(76,3)
 k json
 n string'
-	rows "$T/out-3.parquet"
+	strict_rows "$T/out-3.parquet"
 	assert_output '{"a":9223372036854775807,"p":0.125,"k":5,"n":null}'
 }
 

@@ -43,17 +43,22 @@ enum fw_codec { FW_ZSTD, FW_SNAPPY, FW_GZIP, FW_NONE };
  *	COL_BOOL	BOOLEAN
  *	COL_INT64	INT64 (INTEGER(64, signed) / INT_64)
  *	COL_DECIMAL	DECIMAL(precision, scale): INT64 when precision <= 18,
- *			else FIXED_LEN_BYTE_ARRAY(16), precision 38
+ *			else FIXED_LEN_BYTE_ARRAY of the fewest bytes that
+ *			hold the precision (16 for 38, 32 for 76), big-endian
+ *			two's complement; precision at most 76
  *	COL_DOUBLE	DOUBLE
  *	COL_TIMESTAMP	INT64 TIMESTAMP(isAdjustedToUTC, MICROS)
  *	COL_DATE	INT32 DATE
  *	COL_STRING	BYTE_ARRAY STRING / UTF8
  *	COL_JSON	BYTE_ARRAY JSON: objects, arrays, and columns whose
  *			values no other type holds exactly (raw JSON text)
+ *	COL_NUMTEXT	BYTE_ARRAY STRING / UTF8 holding numbers as written:
+ *			a column of numbers no DECIMAL(76) or DOUBLE holds
+ *			exactly (inferred only)
  */
 enum col_type {
 	COL_BOOL, COL_INT64, COL_DECIMAL, COL_DOUBLE, COL_TIMESTAMP,
-	COL_DATE, COL_STRING, COL_JSON
+	COL_DATE, COL_STRING, COL_JSON, COL_NUMTEXT
 };
 
 struct column {

@@ -4,7 +4,8 @@
  *
  * schema.c classifies JSON values, folds them into per-column summaries
  * that decide a column's type (the inference rules of the issue: INT64,
- * DECIMAL(18|38,s), DOUBLE, BOOL, TIMESTAMP, DATE, STRING, JSON), checks
+ * DECIMAL(18|38|76,s), DOUBLE, BOOL, TIMESTAMP, DATE, STRING, JSON, and
+ * numbers as STRING beyond what DECIMAL(76) and DOUBLE hold), checks
  * that a value fits a fixed type exactly and converts it, and maps the
  * members of a row to the columns of a file (struct rowmap). parquet.c has
  * the fw_* entry points, the buffered output and the Parquet writer; csv.c
@@ -20,7 +21,14 @@
 #include "fw.h"
 #include "jscan.h"
 
-#define DEC_PRECISION_MAX	38
+/* DECIMAL precision: at most 18 in an INT64, 38 in an __int128 (its file
+ * form the low bytes of that), 76 as big-endian bytes (width bytes from
+ * dec_flba_len). */
+#define DEC_PRECISION_INT64	18
+#define DEC_PRECISION_128	38
+#define DEC_PRECISION_MAX	76
+/* The most bytes a DECIMAL value takes (precision 76). */
+#define DEC_FLBA_MAX		32
 
 /* ---- Classified values (first row group) ---- */
 
@@ -30,7 +38,8 @@ enum vkind {
 	VK_BIG,		/* integer beyond int64 (idig digits) */
 	VK_DEC,		/* fraction, no exponent: idig, scale; pay = the
 			 * coefficient when pay_ok */
-	VK_EXP,		/* with an exponent: pay = the double's bits */
+	VK_EXP,		/* with an exponent: pay = the double's bits; idig
+			 * and scale of its exact decimal value */
 	VK_TRUE,
 	VK_FALSE,
 	VK_TS,		/* timestamp string: pay = microseconds, UTC */
@@ -66,8 +75,7 @@ void	val_classify(const struct jdoc *d, int t, struct vinfo *v,
 #define SK_JSON		0x08
 
 #define SN_INT		0x01
-#define SN_BIG		0x02	/* beyond int64, at most 38 digits */
-#define SN_HUGE		0x04	/* more than 38 digits */
+#define SN_BIG		0x02	/* beyond int64 */
 #define SN_DEC		0x08
 #define SN_EXP		0x10
 
@@ -80,7 +88,7 @@ struct summ {
 	unsigned	 kinds;
 	unsigned	 num;
 	unsigned	 str;
-	int		 maxscale;
+	int		 maxscale;	/* of the numbers' exact decimal values */
 	int		 maxidig;
 	int		 dbl_bad;	/* a number not exactly a double */
 };
@@ -97,7 +105,9 @@ union tval {
 	int64_t		 i;		/* BOOL (0/1), INT64, TIMESTAMP, DATE,
 					 * DECIMAL p <= 18 */
 	double		 d;
-	__int128	 q;		/* DECIMAL p > 18 */
+	__int128	 q;		/* DECIMAL 18 < p <= 38 */
+	unsigned char	 be[DEC_FLBA_MAX]; /* DECIMAL p > 38: big-endian two's
+					 * complement, dec_flba_len(p) bytes */
 };
 
 /* 1 when value t (not null) fits column type c exactly, with *v set for
@@ -139,6 +149,18 @@ const char *val_range_error(const struct column *c, const struct jdoc *d,
  * number of digits of |q| in *ndig, or -1 when digits would be lost or
  * more than 38 are needed. */
 int	num_scaled(const char *p, size_t n, int s, __int128 *q, int *ndig);
+/* The same for DECIMAL precision up to 76: the coefficient as big-endian
+ * two's complement in width bytes; 0, or -1 when digits would be lost or it
+ * does not fit. */
+int	num_scaled_be(const char *p, size_t n, int s, unsigned char *out,
+	    int width, int *ndig);
+/* The coefficient pay (at scale s0 <= s) at scale s in width bytes, as
+ * num_scaled_be writes it. 0, or -1 when it does not fit. */
+int	pay_scaled_be(int64_t pay, int s0, int s, unsigned char *out,
+	    int width);
+/* The fewest bytes of a FIXED_LEN_BYTE_ARRAY DECIMAL of precision p
+ * (Parquet's rule: p <= floor(log10(2^(8n-1) - 1))). */
+int	dec_flba_len(int p);
 /* Number text to the double that holds it exactly: an integer within
  * +-2^53; otherwise a finite double that gives back all the text's
  * significant digits (0.1 is the double nearest 0.1). 0, or -1; *x is set

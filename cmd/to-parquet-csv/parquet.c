@@ -196,6 +196,7 @@ static void	 hybrid(struct buf *, const uint32_t *, size_t, int);
 static void	 put_u32(struct buf *, uint32_t);
 static void	 encode_chunk_meta(struct fw *, size_t, const struct chunk *);
 static void	 encode_leaf(struct tw *, const struct column *);
+static int	 be_cmp(const void *, const void *, size_t);
 
 /* ---- Small helpers ---- */
 
@@ -296,9 +297,13 @@ col_width(const struct column *c)
 	case COL_DOUBLE:
 		return 8;
 	case COL_DECIMAL:
-		return c->precision <= 18 ? 8 : 16;
+		/* in memory: int64, __int128, or the file's big-endian bytes */
+		return c->precision <= DEC_PRECISION_INT64 ? 8 :
+		    c->precision <= DEC_PRECISION_128 ? 16 :
+		    dec_flba_len(c->precision);
 	case COL_STRING:
 	case COL_JSON:
+	case COL_NUMTEXT:
 		break;
 	}
 	return 0;
@@ -318,9 +323,10 @@ col_ptype(const struct column *c)
 	case COL_DOUBLE:
 		return PT_DOUBLE;
 	case COL_DECIMAL:
-		return c->precision <= 18 ? PT_INT64 : PT_FLBA;
+		return c->precision <= DEC_PRECISION_INT64 ? PT_INT64 : PT_FLBA;
 	case COL_STRING:
 	case COL_JSON:
+	case COL_NUMTEXT:
 		break;
 	}
 	return PT_BYTE_ARRAY;
@@ -602,7 +608,10 @@ put_typed(struct fw *w, size_t ci, const struct jdoc *d, int t,
 	uint8_t b;
 
 	p->def.p[w->rg_rows] = 1;
-	switch (p->width) {
+	switch (p->width > 16 ? 32 : p->width) {
+	case 32:
+		vec_append(&p->val, v->be, (size_t)p->width);
+		break;
 	case 1:
 		b = (uint8_t)v->i;
 		vec_append(&p->val, &b, 1);
@@ -831,7 +840,7 @@ convert_bytes(struct enc *e, struct pcol *p, const struct column *c)
 
 		if (kb & KB_TEXT) {
 			te = tend[ti++];
-			if (c->type == COL_JSON)
+			if (c->type == COL_JSON || c->type == COL_NUMTEXT)
 				vec_append(&p->val, p->text.p + ts, te - ts);
 			else if (kb & KB_ESC)
 				unescape_into(&p->val, &e->scratch,
@@ -876,9 +885,31 @@ pq_convert(struct fw *w, struct enc *e, size_t ci)
 
 	vec_free(&p->val);
 	vec_free(&p->off);
-	if (c->type == COL_STRING || c->type == COL_JSON)
+	if (c->type == COL_STRING || c->type == COL_JSON ||
+	    c->type == COL_NUMTEXT)
 		convert_bytes(e, p, c);
-	else if (width == 16) {
+	else if (width > 16) {
+		/* DECIMAL beyond 38 digits: the file's bytes */
+		vec_reserve(&p->val, width * n + 1);
+		for (i = 0; i < n; i++) {
+			unsigned kb = (unsigned char)p->kind.p[i];
+			unsigned k = kb & KB_KIND;
+			unsigned char be[DEC_FLBA_MAX];
+
+			if (kb & KB_TEXT)
+				te = tend[ti++];
+			if (k == VK_INT || k >= KB_DEC) {
+				if (pay_scaled_be(pay[i], k == VK_INT ? 0 :
+				    (int)k - KB_DEC, c->scale, be,
+				    (int)width) != 0)
+					conv_fail(c);
+			} else if (num_scaled_be(p->text.p + ts, te - ts,
+			    c->scale, be, (int)width, &nd) != 0)
+				conv_fail(c);
+			vec_append(&p->val, be, width);
+			ts = te;
+		}
+	} else if (width == 16) {
 		vec_reserve(&p->val, 16 * n + 1);
 		for (i = 0; i < n; i++) {
 			unsigned kb = (unsigned char)p->kind.p[i];
@@ -1155,6 +1186,17 @@ be128(unsigned char *o, __int128 q)
 		o[i] = (unsigned char)u;
 }
 
+/* <0, 0, >0 as the signed big-endian integers a and b (n bytes) order. */
+static int
+be_cmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	if ((x[0] ^ y[0]) & 0x80)
+		return (x[0] & 0x80) ? -1 : 1;
+	return memcmp(x, y, n);
+}
+
 /* Min and max of the byte-array values, unsigned bytewise; over the
  * distinct values when there is a dictionary. */
 static void
@@ -1263,13 +1305,31 @@ chunk_stats(const struct column *c, const struct pcol *p,
 			stat_set(ch->max, &ch->maxlen, &hi, 8);
 		}
 		break;
-	default: {
+	case 16: {
 		__int128 lo, hi;
+		unsigned char be[16];
+		size_t fl = (size_t)dec_flba_len(c->precision);
 
+		/* the low bytes of the big-endian form, as in the pages */
 		MINMAX(__int128, n, v, lo, hi);
-		be128(ch->min, lo);
-		be128(ch->max, hi);
-		ch->minlen = ch->maxlen = 16;
+		be128(be, lo);
+		stat_set(ch->min, &ch->minlen, be + 16 - fl, fl);
+		be128(be, hi);
+		stat_set(ch->max, &ch->maxlen, be + 16 - fl, fl);
+		break;
+	}
+	default: {
+		/* big-endian two's complement: by sign, then bytewise */
+		size_t wd = (size_t)col_width(c), i, lo = 0, hi = 0;
+
+		for (i = 1; i < n; i++) {
+			if (be_cmp(v + i * wd, v + lo * wd, wd) < 0)
+				lo = i;
+			if (be_cmp(v + i * wd, v + hi * wd, wd) > 0)
+				hi = i;
+		}
+		stat_set(ch->min, &ch->minlen, v + lo * wd, wd);
+		stat_set(ch->max, &ch->maxlen, v + hi * wd, wd);
 		break;
 	}
 	}
@@ -1341,12 +1401,14 @@ plain_values(struct buf *b, const struct column *c, const struct pcol *p,
 			buf_putc(b, (char)acc);
 	} else if (width == 16) {
 		unsigned char be[16];
+		size_t fl = (size_t)dec_flba_len(c->precision);
 		__int128 x;
 
+		/* the fewest bytes of the precision, the value's low ones */
 		for (i = v; i < v2; i++) {
 			memcpy(&x, p->val.p + 16 * i, 16);
 			be128(be, x);
-			buf_append(b, be, 16);
+			buf_append(b, be + 16 - fl, fl);
 		}
 	} else if (width > 0)
 		buf_append(b, p->val.p + v * width, (v2 - v) * width);
@@ -1379,7 +1441,7 @@ dict_try(struct enc *e, const struct column *c, const struct pcol *p,
 	int width = col_width(c);
 	const void *out;
 
-	if (p->nval < 2 || width == 1 || width == 16)
+	if (p->nval < 2 || width == 1 || width >= 16)
 		return 0;
 	plain = width > 0 ? p->nval * (size_t)width :
 	    p->val.len + 4 * p->nval;
@@ -1681,7 +1743,7 @@ encode_leaf(struct tw *t, const struct column *c)
 	tw_begin(t);
 	tw_i32(t, 1, col_ptype(c));
 	if (col_ptype(c) == PT_FLBA)
-		tw_i32(t, 2, 16);
+		tw_i32(t, 2, dec_flba_len(c->precision));
 	tw_i32(t, 3, 1);			/* OPTIONAL */
 	tw_bin(t, 4, c->name, c->nlen);
 	switch (c->type) {
@@ -1726,6 +1788,7 @@ encode_leaf(struct tw *t, const struct column *c)
 		tw_end(t);
 		break;
 	case COL_STRING:
+	case COL_NUMTEXT:
 		tw_i32(t, 6, CT_UTF8);
 		tw_struct(t, 10);
 		tw_empty(t, 1);			/* STRING */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "diag.h"
 #include "field.h"
 #include "fwi.h"
@@ -46,6 +47,9 @@ static void	num_classify(const char *, size_t, struct vinfo *);
 static int	dbl_roundtrip(const char *, size_t, double);
 static int	strtod_n(const char *, size_t, double *);
 static size_t	q_digits(unsigned __int128);
+static int	be_from_decw(const struct decw *, unsigned char *, int,
+		    int *);
+static int	clamp_digits(int64_t);
 static void	map_index_add(struct rowmap *, size_t);
 static int	map_lookup(const struct rowmap *, const char *, size_t,
 		    uint64_t);
@@ -213,7 +217,7 @@ col_type_name(const struct column *c, char *buf, size_t size)
 {
 	static const char *const names[] = {
 		"bool", "int64", "decimal", "double", "timestamp", "date",
-		"string", "json"
+		"string", "json", "string"
 	};
 
 	if (c->type == COL_DECIMAL)
@@ -421,6 +425,113 @@ num_scaled(const char *p, size_t n, int s, __int128 *q, int *ndig)
 	return 0;
 }
 
+int
+dec_flba_len(int p)
+{
+	/* The digits n bytes hold: floor(log10(2^(8n-1) - 1)), n = 1..32. */
+	static const int maxdig[DEC_FLBA_MAX] = {
+		2, 4, 6, 9, 11, 14, 16, 18, 21, 23, 26, 28, 31, 33, 35, 38,
+		40, 43, 45, 47, 50, 52, 55, 57, 59, 62, 64, 67, 69, 71, 74, 76
+	};
+	int n;
+
+	for (n = 0; n < DEC_FLBA_MAX - 1 && maxdig[n] < p; n++)
+		;
+	return n + 1;
+}
+
+/*
+ * The coefficient of w as big-endian two's complement in width bytes, and
+ * its number of digits in *ndig: 0, or -1 when it does not fit.
+ */
+static int
+be_from_decw(const struct decw *w, unsigned char *out, int width, int *ndig)
+{
+	char dig[DEC_PRECISION_MAX + 3];
+	size_t bits = (size_t)width * 8, n, nb;
+	mpz_t u;
+	int rc = 0;
+
+	if (mpz_sizeinbase(w->coef, 10) > DEC_PRECISION_MAX + 1)
+		return -1;
+	mpz_get_str(dig, 10, w->coef);
+	*ndig = (int)strlen(dig) - (dig[0] == '-');
+	if (mpz_sgn(w->coef) == 0)
+		*ndig = 0;
+	mpz_init(u);
+	if (mpz_sgn(w->coef) < 0) {
+		/* 2^bits + v, with the top bit set */
+		mpz_setbit(u, bits);
+		mpz_add(u, u, w->coef);
+		if (mpz_sizeinbase(u, 2) != bits || mpz_sgn(u) <= 0)
+			rc = -1;
+	} else {
+		mpz_set(u, w->coef);
+		if (mpz_sgn(u) != 0 && mpz_sizeinbase(u, 2) > bits - 1)
+			rc = -1;
+	}
+	if (rc == 0) {
+		nb = mpz_sgn(u) == 0 ? 0 : (mpz_sizeinbase(u, 2) + 7) / 8;
+		memset(out, 0, (size_t)width - nb);
+		mpz_export(out + width - nb, &n, 1, 1, 1, 0, u);
+	}
+	mpz_clear(u);
+	return rc;
+}
+
+int
+num_scaled_be(const char *p, size_t n, int s, unsigned char *out,
+    int width, int *ndig)
+{
+	struct numtext t;
+	struct decw w, r;
+	size_t lead;
+	int rc = -1;
+
+	if (numtext_split(&t, p, n) != 0)
+		return -1;
+	/* Too many digits before the point: known from the text alone. */
+	lead = numtext_lead(&t);
+	if (lead < t.ni + t.nf && t.exp + (int64_t)t.ni - (int64_t)lead + s >
+	    DEC_PRECISION_MAX)
+		return -1;
+	decw_init(&w);
+	decw_init(&r);
+	if (decw_parse(&w, p, n) == 0) {
+		/* exact at scale s: lowering it may drop only zeros */
+		decw_rescale(&r, &w, s);
+		if (decw_cmp(&r, &w) == 0)
+			rc = be_from_decw(&r, out, width, ndig);
+	}
+	decw_free(&w);
+	decw_free(&r);
+	return rc;
+}
+
+int
+pay_scaled_be(int64_t pay, int s0, int s, unsigned char *out, int width)
+{
+	struct decw w;
+	struct dec d;
+	int rc, nd;
+
+	dec_from_i64(&d, pay);
+	d.scale = s0;
+	decw_init(&w);
+	decw_from_dec(&w, &d);
+	decw_rescale(&w, &w, s);
+	rc = be_from_decw(&w, out, width, &nd);
+	decw_free(&w);
+	return rc;
+}
+
+/* A digit count or position far beyond any column, kept within an int. */
+static int
+clamp_digits(int64_t v)
+{
+	return v > (1 << 24) ? 1 << 24 : (int)v;
+}
+
 /* ---- Strings ---- */
 
 int
@@ -510,7 +621,10 @@ num_classify(const char *p, size_t n, struct vinfo *v)
 	}
 	if (s < end) {
 		/* An exponent. */
+		struct numtext t;
 		double x;
+		size_t lead;
+		int64_t e;
 
 		v->kind = VK_EXP;
 		v->text = 1;
@@ -518,6 +632,15 @@ num_classify(const char *p, size_t n, struct vinfo *v)
 		v->dbl_ok = num_double(p, n, 0, &x) == 0;
 		memcpy(&v->pay, &x, sizeof(x));
 		v->pay_ok = 1;
+		/* The digits of its exact decimal value, as numeric has it. */
+		if (numtext_split(&t, p, n) == 0) {
+			lead = numtext_lead(&t);
+			e = (int64_t)t.nf - t.exp;
+			v->scale = clamp_digits(e < 0 ? 0 : e);
+			e = t.exp + (int64_t)t.ni - (int64_t)lead;
+			v->idig = lead == t.ni + t.nf || e < 0 ? 0 :
+			    clamp_digits(e);
+		}
 		return;
 	}
 	if (ni == 1 && ip[0] == '0')
@@ -688,10 +811,11 @@ summ_add(struct summ *s, const struct vinfo *v)
 		s->kinds |= SK_NUM;
 		s->num |= v->kind == VK_INT ? SN_INT :
 		    v->kind == VK_DEC ? SN_DEC : v->kind == VK_EXP ? SN_EXP :
-		    v->idig <= 38 ? SN_BIG : SN_HUGE;
+		    SN_BIG;
 		if (v->idig > s->maxidig)
 			s->maxidig = v->idig;
-		if (v->kind == VK_DEC && v->scale > s->maxscale)
+		if ((v->kind == VK_DEC || v->kind == VK_EXP) &&
+		    v->scale > s->maxscale)
 			s->maxscale = v->scale;
 		if (!v->dbl_ok)
 			s->dbl_bad = 1;
@@ -744,8 +868,18 @@ summ_of_type(struct summ *s, const struct column *c)
 		s->dbl_bad = c->precision > 15;
 		break;
 	case COL_DOUBLE:
+		/* 1.7976931348623157e308 to 5e-324: no DECIMAL holds them */
 		s->kinds = SK_NUM;
 		s->num = SN_EXP;
+		s->maxidig = 309;
+		s->maxscale = 1074;
+		break;
+	case COL_NUMTEXT:
+		s->kinds = SK_NUM;
+		s->num = SN_EXP;
+		s->maxidig = 1 << 24;
+		s->maxscale = 1 << 24;
+		s->dbl_bad = 1;
 		break;
 	case COL_TIMESTAMP:
 		s->kinds = SK_STR;
@@ -768,7 +902,7 @@ summ_of_type(struct summ *s, const struct column *c)
 void
 summ_decide(const struct summ *s, struct column *c)
 {
-	int sc, need;
+	int sc, need, fits;
 
 	c->precision = 0;
 	c->scale = 0;
@@ -796,17 +930,25 @@ summ_decide(const struct summ *s, struct column *c)
 		c->type = COL_INT64;
 		return;
 	}
-	if ((s->num & (SN_EXP | SN_HUGE)) == 0) {
-		sc = (s->num & SN_DEC) ? s->maxscale : 0;
-		need = s->maxidig + sc;
-		if (sc <= DEC_PRECISION_MAX && need <= DEC_PRECISION_MAX) {
-			c->type = COL_DECIMAL;
-			c->precision = need <= 18 ? 18 : DEC_PRECISION_MAX;
-			c->scale = sc;
-			return;
-		}
-	}
-	c->type = s->dbl_bad ? COL_JSON : COL_DOUBLE;
+	/*
+	 * Numbers: DECIMAL when one holds every value exactly (precision
+	 * 18, 38 or 76), but numbers written with an exponent are taken for
+	 * binary floating point and go to DOUBLE when it holds them all;
+	 * what neither holds is kept as text, a STRING of numbers.
+	 */
+	sc = s->maxscale;
+	need = s->maxidig + sc;
+	fits = sc <= DEC_PRECISION_MAX && need <= DEC_PRECISION_MAX;
+	if ((s->num & SN_EXP) && !s->dbl_bad)
+		c->type = COL_DOUBLE;
+	else if (fits) {
+		c->type = COL_DECIMAL;
+		c->precision = need <= DEC_PRECISION_INT64 ?
+		    DEC_PRECISION_INT64 : need <= DEC_PRECISION_128 ?
+		    DEC_PRECISION_128 : DEC_PRECISION_MAX;
+		c->scale = sc;
+	} else
+		c->type = COL_NUMTEXT;
 }
 
 /* ---- Exact fit ---- */
@@ -830,10 +972,16 @@ val_fit(const struct column *c, const struct jdoc *d, int t, union tval *v,
 	case COL_INT64:
 		return jscan_i64(d, t, &v->i) == 0;
 	case COL_DECIMAL:
-		if (k->type != J_NUMBER || num_scaled(d->text + k->start,
-		    k->len, c->scale, &q, &nd) != 0 || nd > c->precision)
+		if (k->type != J_NUMBER)
 			return 0;
-		if (c->precision <= 18)
+		if (c->precision > DEC_PRECISION_128)
+			return num_scaled_be(d->text + k->start, k->len,
+			    c->scale, v->be, dec_flba_len(c->precision),
+			    &nd) == 0 && nd <= c->precision;
+		if (num_scaled(d->text + k->start, k->len, c->scale, &q,
+		    &nd) != 0 || nd > c->precision)
+			return 0;
+		if (c->precision <= DEC_PRECISION_INT64)
 			v->i = (int64_t)q;
 		else
 			v->q = q;
@@ -865,6 +1013,8 @@ val_fit(const struct column *c, const struct jdoc *d, int t, union tval *v,
 		return k->type == J_STRING;
 	case COL_JSON:
 		return 1;
+	case COL_NUMTEXT:
+		return k->type == J_NUMBER;
 	}
 	return 0;
 }
