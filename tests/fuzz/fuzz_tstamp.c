@@ -1,5 +1,6 @@
 /*
- * fuzz_tstamp.c: libFuzzer target for the time, duration and decimal code.
+ * fuzz_tstamp.c: libFuzzer target for the time, duration and decimal code
+ * (the wide decimal path has its own target, fuzz_decimal.c).
  *
  * Every input goes to ts_parse, ts_parse_date, ts_normalize, ts_parse_number
  * in each unit, dur_parse and dec_parse. Whatever parses must survive a round
