@@ -88,7 +88,7 @@ struct summ {
 	unsigned	 kinds;
 	unsigned	 num;
 	unsigned	 str;
-	int		 maxscale;	/* of the numbers' exact decimal values */
+	int		 maxscale;	/* of the numbers' exact values */
 	int		 maxidig;
 	int		 dbl_bad;	/* a number not exactly a double */
 };

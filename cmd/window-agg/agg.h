@@ -78,7 +78,7 @@ struct sumst {
 	int		 scale;		/* largest scale of the live values */
 	struct dec	 s;		/* exact, at the largest scale ever seen,
 					 * while it fits 38 digits */
-	struct decw	*w;		/* the same beyond 38 digits, else NULL */
+	struct decw	*w;		/* the same beyond 38 digits, or NULL */
 	/* Live values per scale (ascending), kept once a second scale
 	 * shows up, so the scale of the result follows retractions
 	 * (PostgreSQL's sum takes the largest scale of the rows present). */
