@@ -645,7 +645,7 @@ num_classify(const char *p, size_t n, struct vinfo *v)
 	}
 	if (ni == 1 && ip[0] == '0')
 		ni = 0;		/* "0" and "0.x": no integer digit */
-	v->idig = (int)ni;
+	v->idig = clamp_digits((int64_t)ni);
 	if (fp == NULL) {
 		if (ni > 19) {
 			v->kind = VK_BIG;
@@ -668,7 +668,7 @@ num_classify(const char *p, size_t n, struct vinfo *v)
 		return;
 	}
 	v->kind = VK_DEC;
-	v->scale = (int)nf;
+	v->scale = clamp_digits((int64_t)nf);
 	if (ni + nf <= 18) {
 		for (i = 0; i < ni; i++)
 			acc = acc * 10 + (unsigned)(ip[i] - '0');
