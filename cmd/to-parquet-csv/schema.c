@@ -428,14 +428,18 @@ num_scaled(const char *p, size_t n, int s, __int128 *q, int *ndig)
 int
 dec_flba_len(int p)
 {
-	/* The digits n bytes hold: floor(log10(2^(8n-1) - 1)), n = 1..32. */
-	static const int maxdig[DEC_FLBA_MAX] = {
-		2, 4, 6, 9, 11, 14, 16, 18, 21, 23, 26, 28, 31, 33, 35, 38,
-		40, 43, 45, 47, 50, 52, 55, 57, 59, 62, 64, 67, 69, 71, 74, 76
+	/* The digits n bytes hold: floor(log10(2^(8n-1) - 1)), n = 1..16. */
+	static const int maxdig[16] = {
+		2, 4, 6, 9, 11, 14, 16, 18, 21, 23, 26, 28, 31, 33, 35, 38
 	};
 	int n;
 
-	for (n = 0; n < DEC_FLBA_MAX - 1 && maxdig[n] < p; n++)
+	/* Beyond 38 digits always 32 bytes, a 256-bit decimal: DuckDB
+	 * misreads the widths between 17 and 31 bytes (a declared
+	 * DECIMAL(50) came back as other numbers), and reads 32 as DOUBLE. */
+	if (p > DEC_PRECISION_128)
+		return DEC_FLBA_MAX;
+	for (n = 0; n < 15 && maxdig[n] < p; n++)
 		;
 	return n + 1;
 }
