@@ -37,12 +37,14 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+/* Append p[0..n); p may be NULL when n is 0 (memcpy may not be given it). */
 static inline void
 buf_append(struct buf *b, const void *p, size_t n)
 {
 	if (b->cap - b->len <= n)
 		buf_grow(b, n);
-	memcpy(b->data + b->len, p, n);
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }

@@ -25,7 +25,8 @@ hmap_hash(const void *key, size_t len)
 		len -= 8;
 	}
 	w = 0;
-	memcpy(&w, p, len);
+	if (len > 0)		/* key may be NULL when len is 0 */
+		memcpy(&w, p, len);
 	h = (h ^ w) * 0x94D049BB133111EBULL;
 	h ^= h >> 29;
 	h *= 0xBF58476D1CE4E5B9ULL;
@@ -46,7 +47,7 @@ find_slot(const struct hmap *m, const void *key, size_t len, uint64_t h)
 			return i;
 		e = &m->ent[m->idx[i] - 1];
 		if (e->hash == h && e->klen == len &&
-		    memcmp(e->key, key, len) == 0)
+		    (len == 0 || memcmp(e->key, key, len) == 0))
 			return i;
 	}
 }
@@ -112,7 +113,8 @@ hmap_put(struct hmap *m, const void *key, size_t len)
 	}
 	e = &m->ent[m->nent];
 	e->key = xmalloc(len + 1);
-	memcpy(e->key, key, len);
+	if (len > 0)
+		memcpy(e->key, key, len);
 	e->key[len] = '\0';
 	e->klen = len;
 	e->hash = h;

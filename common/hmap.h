@@ -6,7 +6,8 @@
  * entry leaves a hole until the next compaction), and an open-addressing
  * index of 32-bit slots points into that array. Insertion order makes every
  * tool's output that walks a map deterministic. Keys are copied; values are
- * the caller's.
+ * the caller's. A key of length 0 may be passed as NULL (an empty struct buf's
+ * data): the empty key is a key like any other.
  *
  *	struct hmap m = HMAP_INIT;
  *	void **slot = hmap_put(&m, "k", 1);	// *slot is NULL when new

@@ -51,11 +51,13 @@ void	jout_close(struct jout *o);
 
 void	jout_write_slow(struct jout *o, const void *p, size_t n);
 
+/* Write p[0..n) as it is; p may be NULL when n is 0. */
 static inline void
 jout_raw(struct jout *o, const void *p, size_t n)
 {
 	if (o->cap - o->len >= n) {
-		memcpy(o->buf + o->len, p, n);
+		if (n > 0)
+			memcpy(o->buf + o->len, p, n);
 		o->len += n;
 	} else
 		jout_write_slow(o, p, n);

@@ -898,3 +898,37 @@ EOF
 	assert_output 'a,b,c
 4,,new'
 }
+
+@test "CSV: a NUL character (\\u0000) in a value or a member name is a bad line; the other rows are written" {
+	cat >"$T/in.ndjson" <<'EOF2'
+{"id":1,"s":"nul \u0000 byte"}
+{"id":2,"s":"ok"}
+{"id":3,"s\u0000":"x"}
+{"id":4,"s":"\\u0000 is text"}
+EOF2
+	run -1 --separate-stderr to-parquet-csv -f csv -o - "$T/in.ndjson"
+	assert_output ''
+	assert_equal "$stderr" "to-parquet-csv: $T/in.ndjson:1: field \"s\": a NUL character (\\u0000) in its value cannot be written to CSV"
+	run -0 --separate-stderr to-parquet-csv -f csv -o - --on-error skip "$T/in.ndjson"
+	assert_output 'id,s
+2,ok
+4,\u0000 is text'
+	assert_equal "$stderr" "to-parquet-csv: warning: $T/in.ndjson:1: field \"s\": a NUL character (\\u0000) in its value cannot be written to CSV (line skipped)
+to-parquet-csv: warning: $T/in.ndjson:3: field \"s\\u0000\": a NUL character (\\u0000) in its name cannot be written to CSV (line skipped)
+to-parquet-csv: warning: skipped 2 bad lines"
+	# Parquet strings are byte arrays: NUL is kept there
+	run -0 to-parquet-csv -o "$T/x.parquet" "$T/in.ndjson"
+}
+
+@test "an empty member name is a column like any other (CSV and Parquet)" {
+	printf '%s\n' '{"":0,"a":""}' '{"":1,"a":"x"}' >"$T/in.ndjson"
+	run -0 --separate-stderr to-parquet-csv -f csv -o - "$T/in.ndjson"
+	assert_output '"",a
+0,""
+1,x'
+	write "$T/x.parquet"
+	# (DuckDB's read_parquet renames that column C0: arrow-rs alone)
+	run -0 "$ROWS" --reader strict "$T/x.parquet"
+	assert_output '{"":0,"a":""}
+{"":1,"a":"x"}'
+}

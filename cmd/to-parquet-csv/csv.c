@@ -6,17 +6,21 @@
  * space or tab, or is the empty string (an unquoted empty field is null, as
  * PostgreSQL's COPY ... CSV reads it); a double quote inside is doubled.
  * Strings are written unescaped, numbers as written, booleans as true and
- * false, objects and arrays as their JSON text. The columns are the first
+ * false, objects and arrays as their JSON text. A NUL character (\u0000) in
+ * a string or a member name makes the row FW_BAD: CSV readers, PostgreSQL's
+ * COPY first, cannot take it back. The columns are the first
  * row group's members in order of first appearance (after the --schema and
  * start columns), so that group is buffered, already encoded, until the
  * header is known; later rows are written as they come, and one with a
  * new member is FW_MISFIT.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "fwi.h"
+#include "jout.h"
 
 struct csvw {
 	struct buf	 rows;		/* the first row group, encoded */
@@ -29,6 +33,7 @@ struct csvw {
 };
 
 static void	csv_field(struct buf *, const char *, size_t);
+static int	csv_nul(struct fw *, const struct jdoc *, const char **);
 static void	csv_value(struct fw *, struct buf *, const struct jdoc *, int);
 static int	csv_start(struct fw *);
 
@@ -159,6 +164,55 @@ csv_start(struct fw *w)
 	return 0;
 }
 
+/* Whether string token t holds a NUL character once unescaped: only an
+ * escape (\u0000) can put one there. */
+static int
+has_nul(const struct jdoc *d, int t, struct buf *tmp)
+{
+	const char *s;
+	size_t n;
+
+	if (jscan_type(d, t) != J_STRING || !(d->tok[t].flags & JT_ESCAPED))
+		return 0;
+	jscan_str(d, t, tmp, &s, &n);
+	return memchr(s, '\0', n) != NULL;
+}
+
+/* FW_BAD with *why for the first column of the gathered row whose name or
+ * value holds a NUL character, else FW_OK. */
+static int
+csv_nul(struct fw *w, const struct jdoc *d, const char **why)
+{
+	static char msg[512];
+	struct rowmap *m = &w->map;
+	struct buf q = BUF_INIT;
+	const char *name = NULL;
+	size_t i, len = 0;
+	int isname = 0;
+
+	for (i = 0; i < m->n && name == NULL; i++)
+		if (m->tok[i] >= 0 && has_nul(d, m->tok[i], &w->csv->tmp)) {
+			name = m->col[i].c.name;
+			len = m->col[i].c.nlen;
+		}
+	for (i = 0; i < m->nnw && name == NULL; i++) {
+		name = m->nbuf.data + m->nw[i].off;
+		len = m->nw[i].len;
+		isname = memchr(name, '\0', len) != NULL;
+		if (!isname && !has_nul(d, m->nw[i].val, &w->csv->tmp))
+			name = NULL;
+	}
+	if (name == NULL)
+		return FW_OK;
+	jout_quote_buf(&q, name, len);
+	snprintf(msg, sizeof(msg), "field %s: a NUL character (\\u0000) in "
+	    "its %s cannot be written to CSV", q.data, isname ? "name" :
+	    "value");
+	buf_free(&q);
+	*why = msg;
+	return FW_BAD;
+}
+
 int
 csv_row(struct fw *w, const struct jdoc *d, const char **why)
 {
@@ -169,7 +223,8 @@ csv_row(struct fw *w, const struct jdoc *d, const char **why)
 
 	rowmap_gather(m, d);
 	fw_vals_room(w);
-	if (rowmap_check_declared(m, d, w->vals, why) != FW_OK)
+	if (rowmap_check_declared(m, d, w->vals, why) != FW_OK ||
+	    csv_nul(w, d, why) != FW_OK)
 		return FW_BAD;
 	if (w->fixed) {
 		for (i = 0; i < m->nnw; i++)

@@ -119,6 +119,17 @@ test_empty(void)
 	hmap_free(&m, NULL);
 	hmap_free(&m, NULL);	/* a freed map is an empty map */
 	CHECK(m.ent == NULL && m.idx == NULL && m.nent == 0);
+
+	/* The empty key may come as NULL (an empty struct buf's data): no
+	 * memcpy or memcmp may see that pointer (UBSan). */
+	CHECK(hmap_get(&m, NULL, 0) == NULL);
+	*hmap_put(&m, NULL, 0) = intval(1);
+	CHECK(hmap_get(&m, "", 0) == intval(1));
+	CHECK(hmap_get(&m, NULL, 0) == intval(1));
+	CHECK(hmap_hash(NULL, 0) == hmap_hash("", 0));
+	CHECK(hmap_del(&m, NULL, 0) == intval(1));
+	CHECK_INT(m.live, 0);
+	hmap_free(&m, NULL);
 }
 
 static void

@@ -576,6 +576,8 @@ test_raw(void)
 	jout_raw(&o, p, n);
 	buf_append(&want, p, n);
 	jout_raw(&o, "", 0);
+	jout_raw(&o, NULL, 0);	/* an empty buffer's data: no memcpy */
+	buf_append(&want, NULL, 0);
 	jout_lit(&o, "tail");
 	buf_puts(&want, "tail");
 	out_end();
