@@ -168,3 +168,29 @@ field_time(const struct jdoc *d, int t, enum ts_unit unit, struct buf *tmp,
 		return TS_EBAD;
 	}
 }
+
+void
+field_out_name(const struct field *f, struct buf *out)
+{
+	size_t s;
+
+	for (s = 0; s < f->nseg; s++) {
+		if (s > 0)
+			buf_putc(out, '_');
+		buf_append(out, f->seg[s].name, f->seg[s].len);
+	}
+}
+
+int
+field_reserved(const char *name, size_t len)
+{
+	static const char *const reserved[] = { "__kind", "__watermark",
+	    "__checkpoint", "__restore", "__committed" };
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strlen(reserved[i]) == len &&
+		    memcmp(reserved[i], name, len) == 0)
+			return 1;
+	return 0;
+}

@@ -51,6 +51,23 @@ int	field_list_parse(struct field_list *l, const char *spec,
 	    const char **bad);
 void	field_list_free(struct field_list *l);
 
+/*
+ * The output name of a path, as the tools write it when they name a field
+ * after one (window-agg's group fields, cdc-unwrap's --add-fields): the
+ * segments joined by "_" ("source.ts_ms" is "source_ts_ms"), appended to
+ * out. Two paths can so get one name ("a.b" and "a_b"): the tools check.
+ */
+void	field_out_name(const struct field *f, struct buf *out);
+
+/*
+ * Whether name (len bytes) has a meaning of its own in a stream (DESIGN.md
+ * sections 3, 4 and 8): "__kind" makes a row a changelog row, and
+ * "__watermark", "__checkpoint", "__restore" and "__committed" make a line
+ * a control line. A tool never writes a data field under one of them: an
+ * option that would is a usage error.
+ */
+int	field_reserved(const char *name, size_t len);
+
 /* Token of the value at path f under token t (usually the root, 0), or -1. */
 int	field_scan(const struct jdoc *d, int t, const struct field *f);
 

@@ -671,6 +671,24 @@ EOF
 {"u":1,"t":"2026-11-22T10:00:30Z","window_start":"2026-11-22T10:00:30.000Z","window_end":"2026-11-22T10:00:40.000Z"}'
 }
 
+@test "--assign: a row's own window_start and window_end give way to its new window's" {
+	run -0 window-agg -t window_start --tumble 1h --assign <<'EOF'
+{"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:01:00.000Z","n":3}
+{"window\u005fend":"2026-11-22T10:02:00.000Z","window_start":"2026-11-22T10:01:00.000Z","n":4}
+{"n":5,"window_start":"2026-11-22T11:00:00.000Z"}
+EOF
+	assert_output '{"n":3,"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T11:00:00.000Z"}
+{"n":4,"window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T11:00:00.000Z"}
+{"n":5,"window_start":"2026-11-22T11:00:00.000Z","window_end":"2026-11-22T12:00:00.000Z"}'
+	# and the same for the rows a session holds until it closes
+	run -0 window-agg -t t --session 10s -g u --assign <<'EOF'
+{"u":1,"t":"2026-11-22T10:00:00Z","window_end":0,"window_start":0}
+{"u":1,"t":"2026-11-22T10:00:05Z"}
+EOF
+	assert_output '{"u":1,"t":"2026-11-22T10:00:00Z","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:15.000Z"}
+{"u":1,"t":"2026-11-22T10:00:05Z","window_start":"2026-11-22T10:00:00.000Z","window_end":"2026-11-22T10:00:15.000Z"}'
+}
+
 # A deterministic stream: N rows, one every STEP ms from 2026-11-22T00:00Z,
 # some out of order by up to 4 s, with updates and deletes as __kind rows.
 gen_stream() {
@@ -839,6 +857,31 @@ Try \"window-agg --help\" for more information."
 	check '--drain goes with --state' -t t --tumble 1m -a count --drain
 	check 'invalid value "weekly" for option --emit: expected final or update' -t t --tumble 1m -a count --emit weekly
 	check 'invalid value "h" for option --time-unit: expected s, ms, us or ns' -t t --time-unit h --tumble 1m -a count
+}
+
+@test "output names are unique: options that would repeat one are usage errors" {
+	check() {
+		local want=$1
+		shift
+		run -2 --separate-stderr window-agg -t t --tumble 1m "$@" </dev/null
+		assert_equal "$stderr" "window-agg: $want
+Try \"window-agg --help\" for more information."
+	}
+	check 'output field "window_start" of --group-by collides with the window bounds' -g window_start -a count
+	check 'output field "window_start" of --group-by "window.start" collides with the window bounds' -g window.start -a count
+	check 'output field "window_end" of --agg collides with the window bounds' -a 'sum(x) as window_end'
+	check 'output field "k" of --agg collides with that of --group-by' -g k -a 'sum(x) as k'
+	check 'output field "count" of --agg collides with that of --group-by' -g count -a count
+	check 'output field "sum_a_b" of --agg collides with that of --group-by' -g sum_a_b -a 'sum(a.b)'
+	check 'output field "a_b" of --group-by collides with that of --group-by "a.b"' -g a.b,a_b -a count
+	check 'output field "k" of --group-by collides with that of --group-by' -g k,k -a count
+	check 'output field "__kind" of --agg: a reserved name (changelog rows and control lines)' -a 'count as __kind' --emit update
+	check 'output field "__watermark" of --group-by: a reserved name (changelog rows and control lines)' -g __watermark -a count
+	check 'output field "__checkpoint" of --group-by: a reserved name (changelog rows and control lines)' -g __checkpoint -a count
+	# metadata names that mean nothing to a stage are fine, and --assign
+	# writes no group fields
+	run -0 window-agg -t t --tumble 1m -g __table -a 'max(__lsn) as __lsn' </dev/null
+	run -0 window-agg -t t --tumble 1m -g window_start --assign </dev/null
 }
 
 @test "a reader that goes away ends window-agg quietly" {

@@ -86,6 +86,7 @@ static struct progress pg;		/* lines read, on a terminal */
 static struct jdoc doc = JDOC_INIT;
 static struct aval *vals;
 static struct buf keybuf = BUF_INIT, canon = BUF_INIT, tmp = BUF_INIT;
+static struct buf assigned = BUF_INIT;	/* --assign: a row without bounds */
 static struct jout late_out;
 static int late_open;
 static int64_t last_arrival;		/* monotonic clock of the last row */
@@ -99,6 +100,7 @@ static struct jname *names;
 static size_t nnames;
 static int *found;			/* token per name, per line */
 static int time_slot, *group_slot, *agg_slot, *agg_tok;
+static int bound_slot[2] = { -1, -1 };	/* --assign: window_start, _end */
 
 static void	usage(FILE *);
 static void	setup_lookup(void);
@@ -448,6 +450,7 @@ main(int argc, char **argv)
 	buf_free(&keybuf);
 	buf_free(&canon);
 	buf_free(&tmp);
+	buf_free(&assigned);
 	jscan_free(&doc);
 	jout_close(&jout_stdout);
 	diag_exit(status);
@@ -475,7 +478,7 @@ setup_lookup(void)
 {
 	size_t i;
 
-	names = xcalloc(3 + conf.group.n + conf.aggs.nin, sizeof(*names));
+	names = xcalloc(5 + conf.group.n + conf.aggs.nin, sizeof(*names));
 	names[0].name = "__watermark";
 	names[0].len = 11;
 	names[1].name = "__kind";
@@ -489,7 +492,53 @@ setup_lookup(void)
 	agg_tok = xcalloc(conf.aggs.nin + 1, sizeof(*agg_tok));
 	for (i = 0; i < conf.aggs.nin; i++)
 		agg_slot[i] = name_slot(&conf.aggs.in[i].f);
+	if (conf.assign) {
+		/* the bounds a row may have already (see assign_text) */
+		for (i = 0; i < 2; i++) {
+			struct field f;
+
+			field_parse(&f, i == 0 ? "window_start" : "window_end");
+			bound_slot[i] = name_slot(&f);
+			names[bound_slot[i]].name = i == 0 ? "window_start" :
+			    "window_end";
+			field_free(&f);
+		}
+	}
 	found = xcalloc(nnames, sizeof(*found));
+}
+
+/*
+ * --assign: the text of the current row as it is written with its window's
+ * bounds. A row that has a window_start or window_end of its own (the
+ * output of an earlier window-agg, windowed again) loses them: the bounds
+ * of the window it is now assigned to replace them, so no name is written
+ * twice.
+ */
+static const char *
+assign_text(size_t *len)
+{
+	const char *raw;
+	size_t n;
+	int k, v;
+
+	if (found[bound_slot[0]] < 0 && found[bound_slot[1]] < 0)
+		return jscan_raw(&doc, 0, len);
+	buf_reset(&assigned);
+	buf_putc(&assigned, '{');
+	for (k = jscan_child(&doc, 0); k >= 0; k = jscan_after(&doc, 0, v)) {
+		v = k + 1;
+		if (jscan_str_eq(&doc, k, "window_start", 12) ||
+		    jscan_str_eq(&doc, k, "window_end", 10))
+			continue;
+		if (assigned.len > 1)
+			buf_putc(&assigned, ',');
+		raw = jscan_raw(&doc, k, &n);
+		buf_append(&assigned, raw, (size_t)(doc.tok[v].start +
+		    doc.tok[v].len - doc.tok[k].start));
+	}
+	buf_putc(&assigned, '}');
+	*len = assigned.len;
+	return assigned.data;
 }
 
 /* The token of a field of the current row: from the one-pass lookup, or by
@@ -500,23 +549,75 @@ field_tok(int slot, const struct field *f)
 	return slot >= 0 ? found[slot] : field_scan(&doc, 0, f);
 }
 
-/* Output names of the group fields: the path with "_" for ".". */
+/* " \"a.b\"" after --group-by when the output name is not the path. */
+static const char *
+group_path(size_t i, struct buf *b)
+{
+	buf_reset(b);
+	if (conf.group.f[i].nseg > 1)
+		buf_printf(b, " \"%s\"", conf.group.f[i].text);
+	return b->data != NULL ? b->data : "";
+}
+
+/*
+ * Every result row has unique member names: the window bounds, the group
+ * fields, the aggregates, and under --emit update "__kind". An option that
+ * would repeat one, or write a reserved name (field_reserved), is a usage
+ * error naming both.
+ */
+static void
+check_names(char **gname)
+{
+	struct buf p = BUF_INIT, q = BUF_INIT;
+	const char *n;
+	size_t i, k;
+
+	for (i = 0; i < conf.group.n + conf.aggs.n; i++) {
+		int grp = i < conf.group.n;
+		const char *what = grp ? "--group-by" : "--agg";
+
+		n = grp ? gname[i] : conf.aggs.a[i - conf.group.n].name;
+		if (grp)
+			group_path(i, &p);
+		else
+			buf_reset(&p);
+		if (field_reserved(n, strlen(n)))
+			diag_usage("output field \"%s\" of %s%s: a reserved "
+			    "name (changelog rows and control lines)", n,
+			    what, p.data != NULL ? p.data : "");
+		if (strcmp(n, "window_start") == 0 ||
+		    strcmp(n, "window_end") == 0)
+			diag_usage("output field \"%s\" of %s%s collides with "
+			    "the window bounds", n, what,
+			    p.data != NULL ? p.data : "");
+		for (k = 0; k < i && k < conf.group.n; k++)
+			if (strcmp(n, gname[k]) == 0)
+				diag_usage("output field \"%s\" of %s%s "
+				    "collides with that of --group-by%s", n,
+				    what, p.data != NULL ? p.data : "",
+				    group_path(k, &q));
+	}
+	buf_free(&p);
+	buf_free(&q);
+}
+
+/* Output names of the group fields: the path with "_" for "." (checked
+ * against each other and the other output names). */
 static void
 setup_groups(void)
 {
 	struct buf name = BUF_INIT, key = BUF_INIT;
-	size_t i, s;
+	char **gname;
+	size_t i;
 
 	conf.gkey = xcalloc(conf.group.n + 1, sizeof(*conf.gkey));
 	conf.gkeylen = xcalloc(conf.group.n + 1, sizeof(*conf.gkeylen));
+	gname = xcalloc(conf.group.n + 1, sizeof(*gname));
 	for (i = 0; i < conf.group.n; i++) {
 		buf_reset(&name);
-		for (s = 0; s < conf.group.f[i].nseg; s++) {
-			if (s > 0)
-				buf_putc(&name, '_');
-			buf_append(&name, conf.group.f[i].seg[s].name,
-			    conf.group.f[i].seg[s].len);
-		}
+		field_out_name(&conf.group.f[i], &name);
+		gname[i] = xstrndup(name.data != NULL ? name.data : "",
+		    name.len);
 		buf_reset(&key);
 		buf_putc(&key, ',');
 		jout_quote_buf(&key, name.data, name.len);
@@ -524,6 +625,11 @@ setup_groups(void)
 		conf.gkey[i] = xstrdup(key.data);
 		conf.gkeylen[i] = key.len;
 	}
+	if (!conf.assign)
+		check_names(gname);
+	for (i = 0; i < conf.group.n; i++)
+		free(gname[i]);
+	free(gname);
 	buf_free(&name);
 	buf_free(&key);
 }
@@ -578,12 +684,7 @@ parse_having(const char *spec)
 		/* group output names are set up later: compare paths */
 		for (i = 0; i < conf.group.n; i++) {
 			buf_reset(&q);
-			for (size_t s = 0; s < conf.group.f[i].nseg; s++) {
-				if (s > 0)
-					buf_putc(&q, '_');
-				buf_append(&q, conf.group.f[i].seg[s].name,
-				    conf.group.f[i].seg[s].len);
-			}
+			field_out_name(&conf.group.f[i], &q);
 			if (strcmp(q.data, b.data) == 0)
 				h.col = -1 - (int)i;
 		}
@@ -794,7 +895,8 @@ process_line(const struct line *l)
 	r.key = keybuf.data != NULL ? keybuf.data : "";
 	r.klen = keybuf.len;
 	r.v = vals;
-	r.text = jscan_raw(&doc, 0, &r.len);
+	if (conf.assign)
+		r.text = assign_text(&r.len);
 	r.seq = ++clk.seq;
 	cnt.rows++;
 	if (conf.idle > 0)
