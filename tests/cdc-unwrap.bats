@@ -298,6 +298,45 @@ status 0'
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "0" for option --max-line: must be between 1 and 4294967296 bytes'
 }
 
+@test "output names are unique: --add-fields that would repeat one, or write a reserved name, are usage errors" {
+	check() {
+		local want=$1
+		shift
+		run -2 --separate-stderr cdc-unwrap "$@" </dev/null
+		assert_equal "$stderr" "cdc-unwrap: $want
+Try \"cdc-unwrap --help\" for more information."
+	}
+	check 'output field "__op" of --add-fields: "op" is given twice' -a op,table,op
+	check 'output field "__a_b" of --add-fields "a_b" collides with that of "a.b"' -a a.b,a_b
+	check 'output field "__source_ts_ms" of --add-fields "source_ts_ms" collides with that of "source.ts_ms"' -a source.ts_ms -a source_ts_ms
+	check 'output field "__deleted" of --add-fields "deleted" collides with that of --deletes=rewrite' -a deleted --deletes=rewrite
+	check 'output field "__kind" of --add-fields "kind": a reserved name (changelog rows and control lines)' -c -a kind
+	check 'output field "__watermark" of --add-fields "watermark": a reserved name (changelog rows and control lines)' -a watermark
+	check 'output field "__committed" of --add-fields "committed": a reserved name (changelog rows and control lines)' -a committed
+}
+
+@test "a column named __... is a bad line: no row is taken for metadata or a control line" {
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"op":"c","after":{"id":1,"__kind":"-D"},"source":{"table":"t"}}
+{"op":"c","after":{"id":2,"__op":"d"},"source":{"table":"t"}}
+{"op":"c","after":{"id":3,"\u005f_watermark":"infinity"},"source":{"table":"t"}}
+{"op":"d","before":{"id":4,"__checkpoint":1},"source":{"table":"t"}}
+{"op":"c","after":{"id":5,"_x":1,"x__":2},"source":{"table":"t"}}
+{"schema":{},"payload":{"op":"c","after":{"id":6,"__lsn":7},"source":{"table":"t"}}}
+EOF
+	run -1 --separate-stderr cdc-unwrap --changelog "$BATS_TEST_TMPDIR/in"
+	assert_output ''
+	assert_equal "$stderr" "cdc-unwrap: $BATS_TEST_TMPDIR/in:1: field \"after.__kind\": column name starts with \"__\", which marks metadata and control lines"
+	run -0 --separate-stderr cdc-unwrap --changelog -a op --on-error=skip <"$BATS_TEST_TMPDIR/in"
+	assert_output '{"__kind":"+I","id":5,"_x":1,"x__":2,"__op":"c"}'
+	assert_equal "$stderr" 'cdc-unwrap: warning: stdin:1: field "after.__kind": column name starts with "__", which marks metadata and control lines (line skipped)
+cdc-unwrap: warning: stdin:2: field "after.__op": column name starts with "__", which marks metadata and control lines (line skipped)
+cdc-unwrap: warning: stdin:3: field "after.\u005f_watermark": column name starts with "__", which marks metadata and control lines (line skipped)
+cdc-unwrap: warning: stdin:4: field "before.__checkpoint": column name starts with "__", which marks metadata and control lines (line skipped)
+cdc-unwrap: warning: stdin:6: field "payload.after.__lsn": column name starts with "__", which marks metadata and control lines (line skipped)
+cdc-unwrap: warning: skipped 5 bad lines'
+}
+
 @test "oracle: plain rows equal jq's ExtractNewRecordState on generated events" {
 	python3 "$ORACLE" gen 7 3000 default "$BATS_TEST_TMPDIR/table" >"$BATS_TEST_TMPDIR/ev"
 	# jq reprints numbers; the generator's numbers survive that unchanged

@@ -874,7 +874,7 @@ Try \"window-agg --help\" for more information."
 	check 'output field "count" of --agg collides with that of --group-by' -g count -a count
 	check 'output field "sum_a_b" of --agg collides with that of --group-by' -g sum_a_b -a 'sum(a.b)'
 	check 'output field "a_b" of --group-by collides with that of --group-by "a.b"' -g a.b,a_b -a count
-	check 'output field "k" of --group-by collides with that of --group-by' -g k,k -a count
+	check 'output field "k" of --group-by: "k" is given twice' -g k,k -a count
 	check 'output field "__kind" of --agg: a reserved name (changelog rows and control lines)' -a 'count as __kind' --emit update
 	check 'output field "__watermark" of --group-by: a reserved name (changelog rows and control lines)' -g __watermark -a count
 	check 'output field "__checkpoint" of --group-by: a reserved name (changelog rows and control lines)' -g __checkpoint -a count

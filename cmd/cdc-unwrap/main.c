@@ -50,7 +50,8 @@ struct addfield {
 	struct field	 path;		/* from the envelope root */
 	struct field	 in_source;	/* "source.<name>" for a plain name */
 	int		 plain;		/* no dot: envelope first, then source */
-	char		*key;		/* "\"__name\":" ready to splice */
+	char		*name;		/* "__name", unescaped */
+	char		*key;		/* ",\"__name\":" ready to splice */
 };
 
 /* One --tables entry. */
@@ -101,6 +102,7 @@ static struct field f_watermark;
 
 static void	usage(FILE *);
 static void	parse_add_fields(const char *);
+static void	check_names(void);
 static void	parse_tables(const char *);
 static void	unwrap_line(struct event *);
 static void	idle_flush(void *, int);
@@ -200,6 +202,7 @@ main(int argc, char **argv)
 		    "together: a changelog retracts deleted rows with -D");
 	if (conf.complete_before && !conf.changelog)
 		diag_usage("--complete-before needs --changelog");
+	check_names();
 	opts_end();
 
 	field_parse(&f_watermark, "__watermark");
@@ -258,6 +261,7 @@ main(int argc, char **argv)
 	for (size_t k = 0; k < conf.nadd; k++) {
 		field_free(&conf.add[k].path);
 		field_free(&conf.add[k].in_source);
+		free(conf.add[k].name);
 		free(conf.add[k].key);
 	}
 	free(conf.add);
@@ -324,7 +328,7 @@ parse_add_fields(const char *spec)
 	struct addfield *a;
 	const char *bad;
 	struct buf key = BUF_INIT;
-	size_t i, s;
+	size_t i;
 
 	if (field_list_parse(&l, spec, &bad) != 0)
 		diag_usage("invalid value \"%s\" for option --add-fields: "
@@ -344,16 +348,49 @@ parse_add_fields(const char *spec)
 		/* Debezium's naming: "__" + the path with '_' for '.'. */
 		buf_reset(&key);
 		buf_puts(&key, "__");
-		for (s = 0; s < a->path.nseg; s++) {
-			if (s > 0)
-				buf_putc(&key, '_');
-			buf_append(&key, a->path.seg[s].name,
-			    a->path.seg[s].len);
-		}
+		field_out_name(&a->path, &key);
+		a->name = xstrndup(key.data, key.len);
 		a->key = json_key(key.data, key.len);
 	}
 	free(l.f);
 	buf_free(&key);
+}
+
+/*
+ * The names cdc-unwrap adds to rows are unique and mean nothing else: two
+ * --add-fields paths with one name ("a.b" and "a_b"), "__deleted" of
+ * --deletes=rewrite, and the names of changelog rows and control lines
+ * (field_reserved) are usage errors. Data columns cannot clash with them:
+ * a column named "__..." is refused per line (check_columns).
+ */
+static void
+check_names(void)
+{
+	const struct addfield *a;
+	size_t i, k;
+
+	for (i = 0; i < conf.nadd; i++) {
+		a = &conf.add[i];
+		if (field_reserved(a->name, strlen(a->name)))
+			diag_usage("output field \"%s\" of --add-fields \"%s\": "
+			    "a reserved name (changelog rows and control "
+			    "lines)", a->name, a->path.text);
+		if (conf.rewrite && strcmp(a->name, "__deleted") == 0)
+			diag_usage("output field \"__deleted\" of --add-fields "
+			    "\"%s\" collides with that of --deletes=rewrite",
+			    a->path.text);
+		for (k = 0; k < i; k++) {
+			if (strcmp(a->name, conf.add[k].name) != 0)
+				continue;
+			if (strcmp(a->path.text, conf.add[k].path.text) == 0)
+				diag_usage("output field \"%s\" of --add-fields: "
+				    "\"%s\" is given twice", a->name,
+				    a->path.text);
+			diag_usage("output field \"%s\" of --add-fields \"%s\" "
+			    "collides with that of \"%s\"", a->name,
+			    a->path.text, conf.add[k].path.text);
+		}
+	}
 }
 
 /* ",\"name\":" with the name escaped, ready to splice into a row. */
@@ -616,6 +653,40 @@ image(struct event *ev, int which, int required, char op)
 	return t;
 }
 
+/*
+ * DESIGN.md section 3 keeps names starting with "__" for metadata, and
+ * "__kind" or "__watermark" in a row would make the next stage take it for
+ * a retraction or a watermark: an image with such a column is a bad line.
+ * 0, or -1 after reporting it.
+ */
+static int
+check_columns(struct event *ev, int t, const char *which)
+{
+	const struct jdoc *d = ev->d;
+	const struct jtok *k;
+	const char *s;
+	size_t n;
+	int c;
+
+	for (c = jscan_child(d, t); c >= 0; c = jscan_after(d, t, c + 1)) {
+		k = &d->tok[c];
+		s = d->text + k->start + 1;
+		n = k->len - 2;
+		if ((k->flags & JT_ESCAPED) != 0 &&
+		    jscan_str(d, c, &tmp, &s, &n) != 0)
+			continue;
+		if (n < 2 || s[0] != '_' || s[1] != '_')
+			continue;
+		s = d->text + k->start + 1;	/* shown as written */
+		n = k->len - 2;
+		bad(ev, "field \"%s%s.%.*s\": column name starts with \"__\", "
+		    "which marks metadata and control lines", ev->prefix, which,
+		    (int)n, s);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 table_selected(const char *schema, size_t slen, const char *name,
     size_t nlen)
@@ -848,6 +919,9 @@ unwrap_line(struct event *ev)
 	after = image(ev, E_AFTER, opc == 'c' || opc == 'r' || opc == 'u',
 	    opc);
 	if (before == -2 || after == -2)
+		return;
+	if ((before >= 0 && check_columns(ev, before, "before") != 0) ||
+	    (after >= 0 && check_columns(ev, after, "after") != 0))
 		return;
 	build_extra(ev);
 

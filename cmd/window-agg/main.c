@@ -590,12 +590,18 @@ check_names(char **gname)
 			diag_usage("output field \"%s\" of %s%s collides with "
 			    "the window bounds", n, what,
 			    p.data != NULL ? p.data : "");
-		for (k = 0; k < i && k < conf.group.n; k++)
-			if (strcmp(n, gname[k]) == 0)
-				diag_usage("output field \"%s\" of %s%s "
-				    "collides with that of --group-by%s", n,
-				    what, p.data != NULL ? p.data : "",
-				    group_path(k, &q));
+		for (k = 0; k < i && k < conf.group.n; k++) {
+			if (strcmp(n, gname[k]) != 0)
+				continue;
+			if (grp && strcmp(conf.group.f[i].text,
+			    conf.group.f[k].text) == 0)
+				diag_usage("output field \"%s\" of --group-by: "
+				    "\"%s\" is given twice", n,
+				    conf.group.f[i].text);
+			diag_usage("output field \"%s\" of %s%s collides with "
+			    "that of --group-by%s", n, what,
+			    p.data != NULL ? p.data : "", group_path(k, &q));
+		}
 	}
 	buf_free(&p);
 	buf_free(&q);
