@@ -97,6 +97,38 @@ $C3,\"click\":null,\"r.user_id\":null,\"src\":null,\"click_ts\":null}"
 	assert_output '{"__kind":"+U","k":1,"t":0,"right_k":1,"right_t":0,"x":1}'
 }
 
+@test "a taken name gets --right-prefix until it is free: every name once per row" {
+	# the left row has right_x: the right x becomes right_right_x
+	printf '%s\n' '{"k":1,"t":0,"x":"L","right_x":"L2"}' >"$T/l"
+	printf '%s\n' '{"k":1,"t":0,"x":"R"}' >"$T/r"
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=0,0
+	assert_output '{"k":1,"t":0,"x":"L","right_x":"L2","right_k":1,"right_t":0,"right_right_x":"R"}'
+	# the right row has right_x itself: it keeps it, in either order
+	printf '%s\n' '{"k":1,"t":0,"x":"R","right_x":"R2"}' '{"right_x":"R2","k":1,"t":0,"x":"R"}' >"$T/r"
+	printf '%s\n' '{"k":1,"t":0,"x":"L"}' >"$T/l"
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=0,0
+	assert_output '{"k":1,"t":0,"x":"L","right_k":1,"right_t":0,"right_right_x":"R","right_x":"R2"}
+{"k":1,"t":0,"x":"L","right_x":"R2","right_k":1,"right_t":0,"right_right_x":"R"}'
+	# unmatched rows (--type left) and the temporal join follow the same rule
+	printf '%s\n' '{"k":2,"t":0,"x":"L","right_x":"L2"}' >"$T/l"
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=0,0 --type left
+	assert_output '{"k":2,"t":0,"x":"L","right_x":"L2","right_k":null,"right_t":null,"right_right_x":null,"right_right_right_x":null}'
+	printf '%s\n' '{"k":1,"t":0,"x":"L","right_x":"L2"}' >"$T/l"
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --temporal
+	# (the version valid is the later one, whose right_x comes first)
+	assert_output '{"k":1,"t":0,"x":"L","right_x":"L2","right_right_x":"R2","right_k":1,"right_t":0,"right_right_right_x":"R"}'
+	# a prefix never makes a name with a meaning of its own
+	printf '%s\n' '{"k":1,"t":0,"_kind":"L"}' >"$T/l"
+	printf '%s\n' '{"k":1,"t":0,"_kind":"R"}' >"$T/r"
+	run -0 interval-join --left "$T/l" --right "$T/r" --on k --left-time t \
+		--right-time t --within=0,0 --right-prefix _
+	assert_output '{"k":1,"t":0,"_kind":"L","_k":1,"_t":0,"___kind":"R"}'
+}
+
 @test "a left update's -U and +U both go through, in interval and temporal joins" {
 	printf '%s\n' '{"__kind":"+I","k":1,"t":0,"q":1}' \
 	    '{"__kind":"-U","k":1,"t":0,"q":1}' \
@@ -361,6 +393,8 @@ Try \"interval-join --help\" for more information."
 	check '--left and --right cannot both be standard input' --left - --right - --left-time t --right-time t --on k --within=0,0
 	check 'invalid value "outer" for option --type: expected inner or left' "${base[@]}" --on k --within=0,0 --type outer
 	check 'unexpected argument "x": the inputs are given with --left and --right' "${base[@]}" --on k --within=0,0 x
+	check 'invalid value "" for option --right-prefix: must not be empty' "${base[@]}" --on k --within=0,0 --right-prefix ''
+	check 'invalid value "__r_" for option --right-prefix: names starting with "__" are metadata' "${base[@]}" --on k --within=0,0 --right-prefix __r_
 }
 
 @test "a reader that goes away ends interval-join quietly" {

@@ -1,15 +1,23 @@
 /*
  * emit.c: joined rows. The left row's text is written as it came, then the
  * right row's members are spliced in one by one (values as raw text, so
- * numbers keep their digits); a right member whose name the left row
- * already has gets --right-prefix. "__kind" of the right row is dropped,
- * the left row's is carried through.
+ * numbers keep their digits). "__kind" of the right row is dropped, the left
+ * row's is carried through.
+ *
+ * Names: a right member whose name the left row does not have keeps it.
+ * One whose name the left row has gets --right-prefix, as many times as it
+ * takes to find a name that is free: not a left member's, not a right
+ * member's (so a right "x" beside a right "right_x" becomes "right_right_x"
+ * and the right "right_x" stays), not one given to another right member of
+ * this row, and not a name with a meaning of its own (field_reserved). So
+ * every output row has each name once, whatever the rows hold.
  */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "field.h"
 #include "ij.h"
 #include "jout.h"
 #include "jscan.h"
@@ -23,6 +31,8 @@ static struct hmap rnames = HMAP_INIT;
  * stream mostly share them, and then there is nothing to add. */
 static struct buf lastnames = BUF_INIT, curnames = BUF_INIT;
 static const struct jdoc *indoc;	/* the input line just read */
+/* Prefixed names given in the row being written: (size_t length, bytes). */
+static struct buf given = BUF_INIT;
 
 void
 emit_setup(const struct jdoc *input)
@@ -48,21 +58,53 @@ left_open(const char *l, size_t llen)
 	return jscan_child(&ldoc, 0) >= 0;
 }
 
-/* The output key of right member `n` (unescaped, nlen bytes), quoted,
+/* Whether prefixed name c (len bytes) is taken (see the top of the file).
+ * The right row's names are those of rdoc, or with `unmatched` every right
+ * name seen. */
+static int
+taken(const char *c, size_t len, int unmatched)
+{
+	size_t off = 0, n;
+
+	if (jscan_member(&ldoc, 0, c, len) >= 0 || field_reserved(c, len))
+		return 1;
+	if (unmatched ? hmap_get(&rnames, c, len) != NULL :
+	    jscan_member(&rdoc, 0, c, len) >= 0)
+		return 1;
+	while (off < given.len) {
+		memcpy(&n, given.data + off, sizeof(n));
+		off += sizeof(n);
+		if (n == len && memcmp(given.data + off, c, len) == 0)
+			return 1;
+		off += n;
+	}
+	return 0;
+}
+
+/* Write the output key of right member `n` (unescaped, nlen bytes), quoted,
  * with ':' */
 static void
-put_key(const char *n, size_t nlen, int comma)
+put_key(const char *n, size_t nlen, int comma, int unmatched)
 {
-	int taken = jscan_member(&ldoc, 0, n, nlen) >= 0;
+	struct buf *b = &name;
+	size_t plen = strlen(conf.prefix);
 
 	buf_reset(&qname);
 	if (comma)
 		buf_putc(&qname, ',');
-	if (taken) {
-		buf_reset(&name);
-		buf_puts(&name, conf.prefix);
-		buf_append(&name, n, nlen);
-		jout_quote_buf(&qname, name.data, name.len);
+	if (jscan_member(&ldoc, 0, n, nlen) >= 0) {
+		buf_reset(b);
+		buf_append(b, n, nlen);
+		do {
+			/* one more prefix in front */
+			buf_grow(b, plen);
+			memmove(b->data + plen, b->data, b->len + 1);
+			memcpy(b->data, conf.prefix, plen);
+			b->len += plen;
+		} while (taken(b->data, b->len, unmatched));
+		buf_append(&given, &b->len, sizeof(b->len));
+		buf_append(&given, b->data, b->len);
+		jout_quote_buf(&qname, b->data, b->len);
 	} else
 		jout_quote_buf(&qname, n, nlen);
 	buf_putc(&qname, ':');
@@ -79,6 +121,7 @@ emit_pair(const char *l, size_t llen, const char *r, size_t rlen)
 
 	parse(&ldoc, l, llen);
 	parse(&rdoc, r, rlen);
+	buf_reset(&given);
 	any = left_open(l, llen);
 	for (k = jscan_child(&rdoc, 0); k >= 0;
 	    k = jscan_after(&rdoc, 0, k + 1)) {
@@ -86,7 +129,7 @@ emit_pair(const char *l, size_t llen, const char *r, size_t rlen)
 		jscan_str_append(&rdoc, k, &key);
 		if (key.len == 6 && memcmp(key.data, "__kind", 6) == 0)
 			continue;
-		put_key(key.data != NULL ? key.data : "", key.len, any);
+		put_key(key.data != NULL ? key.data : "", key.len, any, 0);
 		any = 1;
 		raw = jscan_raw(&rdoc, k + 1, &n);
 		jout_raw(&jout_stdout, raw, n);
@@ -138,9 +181,10 @@ emit_unmatched(const char *l, size_t llen)
 	int any;
 
 	parse(&ldoc, l, llen);
+	buf_reset(&given);
 	any = left_open(l, llen);
 	HMAP_FOREACH(&rnames, e) {
-		put_key(e->key, e->klen, any);
+		put_key(e->key, e->klen, any, 1);
 		any = 1;
 		jout_raw(&jout_stdout, "null", 4);
 	}
@@ -191,4 +235,5 @@ emit_free(void)
 	buf_free(&qname);
 	buf_free(&lastnames);
 	buf_free(&curnames);
+	buf_free(&given);
 }

@@ -234,6 +234,15 @@ main(int argc, char **argv)
 			    "right-watermark-delay", optarg, 0);
 			break;
 		case OPT_RIGHT_PREFIX:
+			/* empty, a taken name would stay taken; "__", the
+			 * right fields would pass for metadata */
+			if (optarg[0] == '\0')
+				diag_usage("invalid value \"\" for option "
+				    "--right-prefix: must not be empty");
+			if (strncmp(optarg, "__", 2) == 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--right-prefix: names starting with \"__\" "
+				    "are metadata", optarg);
 			free(conf.prefix);
 			conf.prefix = xstrdup(optarg);
 			break;
