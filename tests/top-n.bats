@@ -587,7 +587,8 @@ Try \"top-n --help\" for more information."
 	check 'invalid value "a,,b" for option --partition-by: empty field name at ",b"' -n 1 --by v -p a,,b
 	check 'invalid value "all" for option --emit: expected final or update' -n 1 --by v --emit all
 	check 'invalid value "" for option --rank-field: must not be empty' -n 1 --by v --rank-field ''
-	check 'invalid value "__kind" for option --rank-field: a reserved name' -n 1 --by v --rank-field __kind
+	check 'invalid value "__kind" for option --rank-field: a reserved name (changelog rows and control lines)' -n 1 --by v --rank-field __kind
+	check 'invalid value "__checkpoint" for option --rank-field: a reserved name (changelog rows and control lines)' -n 1 --by v --rank-field __checkpoint
 	check 'option "--sorted" takes no value' -n 1 --by v --sorted=yes
 	check 'option "-n" needs a value' --by v -n
 }

@@ -160,10 +160,10 @@ main(int argc, char **argv)
 			if (optarg[0] == '\0')
 				diag_usage("invalid value \"\" for option "
 				    "--rank-field: must not be empty");
-			if (strcmp(optarg, "__kind") == 0 ||
-			    strcmp(optarg, "__watermark") == 0)
+			if (field_reserved(optarg, strlen(optarg)))
 				diag_usage("invalid value \"%s\" for option "
-				    "--rank-field: a reserved name", optarg);
+				    "--rank-field: a reserved name (changelog "
+				    "rows and control lines)", optarg);
 			free(conf.rank);
 			conf.rank = xstrdup(optarg);
 			break;
