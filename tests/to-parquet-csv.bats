@@ -364,6 +364,27 @@ EOF
 {"column_name":"v"}'
 }
 
+@test "a member named like a partition level the files would keep is a bad line: no column twice" {
+	input='{"id":1,"ts":"2026-11-22T10:00:00Z","__table":"s"}
+{"id":2,"ts":"2026-11-22T10:00:00Z","__table":"s","date":"2026-01-01"}
+{"id":3,"ts":"2026-11-22T10:00:00Z","__table":"s","table":"t"}
+{"id":4,"ts":"2026-11-22T10:00:00Z","__table":"s","__table":"s2"}'
+	run -0 --separate-stderr to-parquet-csv -o "$T/lake" -p 'table=__table,date(ts)' --on-error skip <<<"$input"
+	assert_equal "$stderr" 'to-parquet-csv: warning: stdin:2: field "date": has the name of the partition level "date=", which readers add as a column (name the level otherwise with NAME=) (line skipped)
+to-parquet-csv: warning: stdin:3: field "table": has the name of the partition level "table=", which readers add as a column (name the level otherwise with NAME=) (line skipped)
+to-parquet-csv: warning: skipped 2 bad lines'
+	run -0 duck "SELECT id, \"table\", \"date\" FROM read_parquet('$T/lake/**/*.parquet', hive_partitioning = true) ORDER BY id"
+	assert_output '{"id":1,"table":"s","date":"2026-11-22"}
+{"id":4,"table":"s2","date":"2026-11-22"}'
+	# a plain field is left out of the files: its level never clashes
+	rm -rf "$T/lake"
+	run -0 to-parquet-csv -o "$T/lake" -p 'k' <<<'{"k":"a","v":1}'
+	# a column --schema declares is always in the files
+	run -2 --separate-stderr to-parquet-csv -o "$T/lake" -p 'day=date(ts)' --schema 'v:int64,day:date' </dev/null
+	assert_equal "$stderr" 'to-parquet-csv: column "day" of --schema collides with the partition level "day=" of --partition-by, which readers add as a column
+Try "to-parquet-csv --help" for more information.'
+}
+
 @test "a partition time that is not a time, or a value too long, is a bad line" {
 	long=$(printf '%0300d' 0)
 	input='{"id":1,"ts":"2026-11-22T10:00:00Z","k":"a"}

@@ -11,6 +11,11 @@
  * "%2F", ".." is "%2E%2E", "=" is "%3D" and "%" itself "%25". Null, a
  * missing field and the empty string are __HIVE_DEFAULT_PARTITION__, which
  * readers take as NULL.
+ *
+ * Readers add each level to the columns of the files under its name, so a
+ * row that has a member of that name which the files keep ("date" beside
+ * date(ts), "table" beside table=__table) is a bad line: the names would
+ * clash. A plain field is left out of the files, so "-p region" is fine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +197,9 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 		buf_putc(&seg, '=');
 		k->seg = xstrndup(seg.data, seg.len);
 		k->seglen = seg.len;
+		k->name = xstrdup(name != NULL ? name : k->kind == HIVE_DATE ?
+		    "date" : k->kind == HIVE_HOUR ? "hour" : k->field);
+		k->nlen = strlen(k->name);
 		free(name);
 		name = NULL;
 		h->n++;
@@ -216,6 +224,10 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 			    (h->nomit + 1) * sizeof(*h->omit));
 			h->omit[h->nomit++] = h->k[i].field;
 		}
+	for (i = 0; i < h->n; i++)
+		h->k[i].clash = hive_level_named(h, h->k[i].name,
+		    h->k[i].nlen) == NULL ? -1 : (int)hive_lookup_add(h,
+		    h->k[i].name, h->k[i].nlen);
 	return 0;
 bad:
 	free(name);
@@ -226,6 +238,23 @@ bad:
 	return -1;
 }
 
+const struct hive_key *
+hive_level_named(const struct hive *h, const char *name, size_t len)
+{
+	const struct hive_key *k = NULL;
+	size_t i;
+
+	for (i = 0; i < h->n && k == NULL; i++)
+		if (h->k[i].nlen == len && memcmp(h->k[i].name, name,
+		    len) == 0)
+			k = &h->k[i];
+	for (i = 0; i < h->nomit && k != NULL; i++)
+		if (strlen(h->omit[i]) == len && memcmp(h->omit[i], name,
+		    len) == 0)
+			k = NULL;	/* a partition field: not in the files */
+	return k;
+}
+
 void
 hive_free(struct hive *h)
 {
@@ -234,6 +263,7 @@ hive_free(struct hive *h)
 	for (i = 0; i < h->n; i++) {
 		free(h->k[i].field);
 		free(h->k[i].seg);
+		free(h->k[i].name);
 	}
 	free(h->k);
 	free(h->names);
@@ -298,6 +328,13 @@ hive_path(struct hive *h, const struct jdoc *d, const int *found,
 	buf_reset(out);
 	for (i = 0; i < h->n; i++) {
 		k = &h->k[i];
+		if (k->clash >= 0 && found[k->clash] >= 0) {
+			snprintf(why, whysize, "field \"%s\": has the name of "
+			    "the partition level \"%s=\", which readers add as "
+			    "a column (name the level otherwise with NAME=)",
+			    k->name, k->name);
+			return -1;
+		}
 		t = found[h->slot[i]];
 		if (i > 0)
 			buf_putc(out, '/');

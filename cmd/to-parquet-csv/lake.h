@@ -42,6 +42,12 @@ struct hive_key {
 	size_t		 flen;
 	char		*seg;		/* "name=" escaped, "date=", "hour=" */
 	size_t		 seglen;
+	char		*name;		/* the level's name, unescaped */
+	size_t		 nlen;
+	/* Slot in names of a member named like the level, which readers
+	 * would see as a second column of that name; -1 when the level's
+	 * name is a partition field's (left out of the files). */
+	int		 clash;
 	/* date() and hour(): the last value made, for the times in
 	 * [lo, hi): "2026-11-22" or "2026-11-22T10" ("+294247-01-10T04"
 	 * at most). */
@@ -75,6 +81,10 @@ struct hive {
 int	hive_parse(struct hive *h, const char *spec, const char **err);
 /* Add a member to look up with the keys' fields; returns its index. */
 size_t	hive_lookup_add(struct hive *h, const char *name, size_t len);
+/* The level whose name a column of the files would repeat (one that is not
+ * a partition field, which the files leave out), or NULL. */
+const struct hive_key *hive_level_named(const struct hive *h,
+	    const char *name, size_t len);
 void	hive_free(struct hive *h);
 
 /* Append s[0..n) escaped as Hive does: control characters, DEL, the bytes
@@ -86,7 +96,8 @@ void	hive_escape(struct buf *out, const char *s, size_t n);
 /* The relative directory of row d into out (reset first): "k=v/k2=v2", ""
  * without keys. found[] are the tokens of h->names in d (jscan_members).
  * 0, or -1 with why[] set for a bad line (`field "ts": not a timestamp:
- * "x"`). tmp is scratch. */
+ * "x"`, or a member the files would keep under a level's name). tmp is
+ * scratch. */
 int	hive_path(struct hive *h, const struct jdoc *d, const int *found,
 	    struct buf *out, struct buf *tmp, char *why, size_t whysize);
 
