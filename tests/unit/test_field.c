@@ -31,6 +31,7 @@ static void	test_list_bad(void);
 static void	test_scan(void);
 static void	test_json(void);
 static void	test_shown_time(void);
+static void	test_names(void);
 
 /* 1 when f has exactly the segments want[0..n) (C strings). */
 static int
@@ -480,5 +481,37 @@ main(void)
 	test_scan();
 	test_json();
 	test_shown_time();
+	test_names();
 	return unit_report();
+}
+
+/* Output names of paths, and the names with a meaning in a stream. */
+static void
+test_names(void)
+{
+	struct field f;
+	struct buf b = BUF_INIT;
+
+	CHECK_INT(field_parse(&f, "source.ts_ms"), 0);
+	field_out_name(&f, &b);
+	CHECK_STR(b.data, "source_ts_ms");
+	field_free(&f);
+	buf_reset(&b);
+	CHECK_INT(field_parse(&f, "a\\.b"), 0);	/* one member "a.b" */
+	buf_puts(&b, "__");
+	field_out_name(&f, &b);
+	CHECK_STR(b.data, "__a.b");
+	field_free(&f);
+	buf_free(&b);
+
+	CHECK(field_reserved("__kind", 6));
+	CHECK(field_reserved("__watermark", 11));
+	CHECK(field_reserved("__checkpoint", 12));
+	CHECK(field_reserved("__restore", 9));
+	CHECK(field_reserved("__committed", 11));
+	CHECK(!field_reserved("__kin", 5));
+	CHECK(!field_reserved("__kinds", 7));
+	CHECK(!field_reserved("__op", 4));
+	CHECK(!field_reserved("kind", 4));
+	CHECK(!field_reserved("", 0));
 }
