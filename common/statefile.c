@@ -1,9 +1,12 @@
 /*
- * statefile.c: atomic NDJSON state files.
+ * statefile.c: verified, atomic NDJSON state files.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,60 +16,303 @@
 #include "lread.h"
 #include "statefile.h"
 
-void
-statefile_write(const char *path, const char *text, size_t len)
+/* A header line longer than this is no header of ours. */
+#define HEADER_MAX	1024
+
+uint32_t
+statefile_crc32c(uint32_t crc, const void *p, size_t n)
+{
+	static uint32_t table[256];
+	const unsigned char *s = p;
+	uint32_t c;
+	int i, k;
+
+	if (table[1] == 0)
+		for (i = 0; i < 256; i++) {
+			c = (uint32_t)i;
+			for (k = 0; k < 8; k++)
+				c = c & 1 ? c >> 1 ^ 0x82F63B78U : c >> 1;
+			table[i] = c;
+		}
+	crc = ~crc;
+	while (n-- > 0)
+		crc = table[(crc ^ *s++) & 0xFF] ^ crc >> 8;
+	return ~crc;
+}
+
+/* ---------------------------------------------------------------------
+ * Writing
+ */
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Give up on tmp: remove it, keep errno, report what failed, exit 1. */
+static void __attribute__((noreturn))
+fail(int fd, const char *tmp, const char *what, const char *path)
+{
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	errno = e;
+	if (path != NULL)
+		diag_err(EXIT_DATA, "could not %s \"%s\" to \"%s\"", what, tmp,
+		    path);
+	diag_err(EXIT_DATA, "could not %s \"%s\"", what, tmp);
+}
+
+/* head, then text, to path through path.tmp. */
+static void
+replace(const char *path, const char *head, size_t hlen, const char *text,
+    size_t len)
 {
 	struct buf tmp = BUF_INIT;
 	char *dir;
-	ssize_t w;
 	int fd;
 
 	buf_printf(&tmp, "%s.tmp", path);
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		diag_err(EXIT_DATA, "could not create \"%s\"", tmp.data);
-	while (len > 0) {
-		w = write(fd, text, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			diag_err(EXIT_DATA, "could not write \"%s\"", tmp.data);
-		text += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0)
-		diag_err(EXIT_DATA, "could not write \"%s\"", tmp.data);
+	if (write_all(fd, head, hlen) != 0 || write_all(fd, text, len) != 0 ||
+	    fsync(fd) != 0)
+		fail(fd, tmp.data, "write", NULL);
+	if (close(fd) != 0)	/* NFS and full disks report here */
+		fail(-1, tmp.data, "write", NULL);
 	if (rename(tmp.data, path) != 0)
-		diag_err(EXIT_DATA, "could not rename \"%s\" to \"%s\"",
-		    tmp.data, path);
+		fail(-1, tmp.data, "rename", path);
+	/* The new name is in place; make it survive a crash. Some file
+	 * systems cannot sync a directory: nothing to do there. */
 	dir = xstrdup(path);
 	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
-		(void)fsync(fd);
+		if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+			diag_err(EXIT_DATA, "could not fsync the directory of "
+			    "\"%s\"", path);
 		close(fd);
 	}
 	free(dir);
 	buf_free(&tmp);
 }
 
+void
+statefile_replace(const char *path, const char *text, size_t len)
+{
+	replace(path, "", 0, text, len);
+}
+
+void
+statefile_write(const char *path, const char *tool, const char *text,
+    size_t len)
+{
+	struct buf head = BUF_INIT;
+	size_t i, lines = 0;
+
+	if (len > 0 && text[len - 1] != '\n')
+		diag_errx(EXIT_DATA, "internal error: state text of \"%s\" "
+		    "does not end a line", path);
+	for (i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	buf_printf(&head, "{\"cdc_pipes_state\":%d,\"tool\":\"%s\",\"lines\":"
+	    "%zu,\"bytes\":%zu,\"crc32c\":\"%08" PRIx32 "\"}\n",
+	    STATEFILE_VERSION, tool, lines, len,
+	    statefile_crc32c(0, text, len));
+	replace(path, head.data, head.len, text, len);
+	buf_free(&head);
+}
+
+/* ---------------------------------------------------------------------
+ * Reading
+ */
+
+/* What the header of a state file promises. */
+struct promise {
+	uint64_t	 lines;
+	uint64_t	 bytes;
+	uint32_t	 crc;
+};
+
+static void __attribute__((noreturn)) DIAG_PRINTF(2, 3)
+refuse(const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_errx(EXIT_DATA, "state file \"%s\": %s", path, msg);
+}
+
+/* Check the header line h[0..n) (without "\n") against tool; fill *p. */
+static void
+check_header(const char *path, const char *tool, const char *h, size_t n,
+    struct promise *p)
+{
+	json_error_t je;
+	json_t *j, *v;
+	const char *key, *s;
+	char *end;
+	unsigned long x;
+
+	j = json_loadb(h, n, 0, &je);
+	if (!json_is_object(j) ||
+	    (v = json_object_get(j, "cdc_pipes_state")) == NULL) {
+		/* Before the header, a tool's own line came first. */
+		json_object_foreach(j, key, v)
+			if (strlen(key) > 6 && strcmp(key + strlen(key) - 6,
+			    "_state") == 0 && json_is_integer(v)) {
+				json_decref(j);
+				refuse(path, "written by an earlier version, "
+				    "without a checksum: finish it with that "
+				    "version (--drain), or remove it to start "
+				    "afresh");
+			}
+		json_decref(j);
+		refuse(path, "no state header: not a state file, or damaged");
+	}
+	if (!json_is_integer(v) || json_integer_value(v) != STATEFILE_VERSION) {
+		int known = json_is_integer(v);
+
+		json_decref(j);
+		refuse(path, "state format %s, this version reads %d",
+		    known ? "of another version" : "unknown",
+		    STATEFILE_VERSION);
+	}
+	s = json_string_value(json_object_get(j, "tool"));
+	if (s != NULL && strcmp(s, tool) != 0) {
+		char other[64];
+
+		snprintf(other, sizeof(other), "%s", s);
+		json_decref(j);
+		refuse(path, "the state of %s, not of %s", other, tool);
+	}
+	v = json_object_get(j, "crc32c");
+	s = json_string_value(v);
+	x = s != NULL && strlen(s) == 8 ? strtoul(s, &end, 16) : 0;
+	if (s == NULL || json_string_length(v) != 8 || *end != '\0' ||
+	    json_integer_value(json_object_get(j, "lines")) < 0 ||
+	    json_integer_value(json_object_get(j, "bytes")) < 0 ||
+	    !json_is_integer(json_object_get(j, "lines")) ||
+	    !json_is_integer(json_object_get(j, "bytes"))) {
+		json_decref(j);
+		refuse(path, "damaged state header");
+	}
+	p->crc = (uint32_t)x;
+	p->lines = (uint64_t)json_integer_value(json_object_get(j, "lines"));
+	p->bytes = (uint64_t)json_integer_value(json_object_get(j, "bytes"));
+	json_decref(j);
+}
+
+/*
+ * Read fd from its start: the header, then the rest checked against it.
+ * Returns the length of the header line with its "\n".
+ */
+static size_t
+verify(int fd, const char *path, const char *tool)
+{
+	static char chunk[64 * 1024];
+	struct promise p;
+	uint64_t lines = 0, bytes = 0;
+	uint32_t crc = 0;
+	size_t have = 0, hlen = 0, i;
+	ssize_t n;
+	char *nl = NULL;
+
+	/* the header: up to its "\n" */
+	while (nl == NULL && have < sizeof(chunk)) {
+		n = read(fd, chunk + have, sizeof(chunk) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			diag_err(EXIT_DATA, "could not read \"%s\"", path);
+		if (n == 0)
+			break;
+		nl = memchr(chunk + have, '\n', (size_t)n);
+		have += (size_t)n;
+	}
+	if (have == 0)
+		refuse(path, "empty");
+	if (nl == NULL || nl - chunk > HEADER_MAX) {
+		if (nl == NULL && have < HEADER_MAX && have >= 19 &&
+		    memcmp(chunk, "{\"cdc_pipes_state\":", 19) == 0)
+			refuse(path, "truncated in its header");
+		refuse(path, "no state header: not a state file, or damaged");
+	}
+	hlen = (size_t)(nl - chunk) + 1;
+	check_header(path, tool, chunk, hlen - 1, &p);
+	/* the rest: count and checksum */
+	for (i = hlen;;) {
+		if (i < have) {
+			crc = statefile_crc32c(crc, chunk + i, have - i);
+			bytes += have - i;
+			for (; i < have; i++)
+				lines += chunk[i] == '\n';
+		}
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			diag_err(EXIT_DATA, "could not read \"%s\"", path);
+		if (n == 0)
+			break;
+		have = (size_t)n;
+		i = 0;
+	}
+	if (bytes < p.bytes || (bytes == p.bytes && lines < p.lines))
+		refuse(path, "truncated: the header says %" PRIu64 " lines "
+		    "(%" PRIu64 " bytes), the file has %" PRIu64 " (%" PRIu64
+		    " bytes)", p.lines, p.bytes, lines, bytes);
+	if (bytes != p.bytes || lines != p.lines)
+		refuse(path, "longer than its header says: %" PRIu64 " lines "
+		    "(%" PRIu64 " bytes), not %" PRIu64 " (%" PRIu64 " bytes)",
+		    lines, bytes, p.lines, p.bytes);
+	if (crc != p.crc)
+		refuse(path, "damaged: its checksum is %08" PRIx32 ", the "
+		    "header says %08" PRIx32, crc, p.crc);
+	if (lines == 0)		/* every tool writes a line of its own */
+		refuse(path, "no %s state after the header", tool);
+	return hlen;
+}
+
 int
-statefile_read(const char *path,
-    int (*line)(json_t *j, uint64_t lineno, void *arg), void *arg)
+statefile_read(const char *path, const char *tool,
+    int (*line)(json_t *j, uint64_t n, void *arg), void *arg)
 {
 	struct lread r;
 	json_error_t je;
 	json_t *j;
 	const char *text;
-	size_t len;
-	int rc;
+	size_t len, hlen;
+	int fd, rc;
 
 	if (strcmp(path, "-") == 0)
 		diag_errx(EXIT_USAGE, "--state needs a file, not \"-\"");
-	if (lread_open(&r, path, (size_t)1 << 40) != 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return 1;
 		diag_err(EXIT_DATA, "could not open \"%s\"", path);
 	}
+	hlen = verify(fd, path, tool);
+	if (lseek(fd, (off_t)hlen, SEEK_SET) < 0)
+		diag_err(EXIT_DATA, "could not read \"%s\"", path);
+	lread_fdopen(&r, fd, path, (size_t)1 << 40);
 	while ((rc = lread_next(&r, &text, &len)) == LREAD_LINE) {
 		j = json_loadb(text, len, 0, &je);
 		rc = j == NULL ? -1 : line(j, r.lineno, arg);
@@ -74,7 +320,7 @@ statefile_read(const char *path,
 		if (rc == -1) {
 			lread_close(&r);
 			diag_errx(EXIT_DATA, "%s:%llu: not a %s state line%s%s",
-			    path, (unsigned long long)r.lineno, diag_progname,
+			    path, (unsigned long long)r.lineno + 1, tool,
 			    j == NULL ? ": " : "", j == NULL ? je.text : "");
 		}
 		if (rc < 0) {

@@ -319,6 +319,27 @@ EOF
 	done
 }
 
+@test "--state: a damaged or foreign file is refused; a failed write leaves the old one" {
+	J=(--on k --left-time t --right-time t --within=0,1h)
+	awk 'BEGIN { for (i = 0; i < 50; i++) printf "{\"k\":%d,\"t\":%d}\n", i, i }' >"$T/l"
+	interval-join "${J[@]}" --left "$T/l" --right /dev/null --state "$T/st"
+	cp "$T/st" "$T/st.before"
+	head -c -1 "$T/st" >"$T/bad"
+	nb=$(($(wc -c <"$T/st") - $(head -1 "$T/st" | wc -c)))
+	nl=$(($(wc -l <"$T/st") - 1))
+	run -1 --separate-stderr interval-join "${J[@]}" --left /dev/null --right /dev/null --state "$T/bad"
+	assert_equal "$stderr" "interval-join: state file \"$T/bad\": truncated: the header says $nl lines ($nb bytes), the file has $((nl - 1)) ($((nb - 1)) bytes)"
+	printf '%s\n' '{"t":0}' | window-agg -t t --tumble 1m -a count --state "$T/wst"
+	run -1 --separate-stderr interval-join "${J[@]}" --left /dev/null --right /dev/null --state "$T/wst"
+	assert_equal "$stderr" "interval-join: state file \"$T/wst\": the state of window-agg, not of interval-join"
+	# a write cut short by the file size limit: the old state stays, no .tmp
+	run -1 --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 1; exec interval-join "$@"' _ \
+		"${J[@]}" --left "$T/l" --right /dev/null --state "$T/st"
+	assert_equal "$stderr" "interval-join: could not write \"$T/st.tmp\": File too large"
+	[ ! -e "$T/st.tmp" ]
+	cmp "$T/st" "$T/st.before"
+}
+
 @test "--idle-timeout: a quiet right input does not hold results back" {
 	mkfifo "$T/l" "$T/r"
 	interval-join --left "$T/l" --right "$T/r" --on k --left-time t --right-time t \

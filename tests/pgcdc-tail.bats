@@ -113,6 +113,9 @@ make_sales() {
 	psql_q "INSERT INTO $tbl VALUES (1, 1, 1, 'a')"
 	run -0 --separate-stderr tail_run -E now --no-ack --lsn-file "$BATS_TEST_TMPDIR/lsn"
 	assert_equal "${#lines[@]}" 1
+	# written whole through a temporary file, which is gone
+	[[ $(cat "$BATS_TEST_TMPDIR/lsn") =~ ^[0-9A-F]+/[0-9A-F]+$ ]]
+	[ ! -e "$BATS_TEST_TMPDIR/lsn.tmp" ]
 	# nothing was confirmed: the same event again
 	run -0 --separate-stderr tail_run -E now --no-ack
 	assert_equal "${#lines[@]}" 1

@@ -743,7 +743,118 @@ gen_stream() {
 	assert_equal "$stderr" "window-agg: state file \"$T/st\" was written with other settings (tumble size=60000000 slide=0 gap=0 offset=0 time=t group-by= agg=0()=count emit=final assign=0), not these (tumble size=120000000 slide=0 gap=0 offset=0 time=t group-by= agg=0()=count emit=final assign=0): use the same options, or remove the file to start afresh"
 	echo 'not json' >"$T/bad"
 	run -1 --separate-stderr window-agg -t t --tumble 1m -a count --state "$T/bad" </dev/null
-	assert_equal "$stderr" "window-agg: $T/bad:1: not a window-agg state line: '[' or '{' expected near 'not'"
+	assert_equal "$stderr" "window-agg: state file \"$T/bad\": no state header: not a state file, or damaged"
+}
+
+# restate FILE: give state FILE (its lines edited) the header statefile.c
+# would write for them: their count, bytes and CRC-32C.
+restate() {
+	python3 - "$1" <<'EOF'
+import json, sys
+p = sys.argv[1]
+data = open(p, 'rb').read()
+head, body = data.split(b'\n', 1)
+tab = []
+for i in range(256):
+    c = i
+    for _ in range(8):
+        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    tab.append(c)
+c = 0xFFFFFFFF
+for b in body:
+    c = tab[(c ^ b) & 0xFF] ^ (c >> 8)
+h = json.loads(head)
+h.update(lines=body.count(b'\n'), bytes=len(body), crc32c='%08x' % (c ^ 0xFFFFFFFF))
+open(p, 'wb').write(json.dumps(h, separators=(',', ':')).encode() + b'\n' + body)
+EOF
+}
+
+@test "--state: an empty, short, long, damaged or foreign file is refused, naming it and what is wrong" {
+	for k in 1 2 3; do echo "{\"t\":$k,\"k\":$k}"; done |
+		window-agg -q -t t --tumble 1m -g k -a count --state "$T/good" >/dev/null
+	nl=$(($(wc -l <"$T/good") - 1))
+	nb=$(($(wc -c <"$T/good") - $(head -1 "$T/good" | wc -c)))
+	refused() {
+		local want=$1
+		cp "$T/bad" "$T/bad.before"
+		run -1 --separate-stderr window-agg -t t --tumble 1m -g k -a count --state "$T/bad" <<<'{"t":4,"k":1}'
+		assert_output ''
+		assert_equal "$stderr" "window-agg: state file \"$T/bad\": $want"
+		cmp "$T/bad" "$T/bad.before"	# left as it was
+		[ ! -e "$T/bad.tmp" ]
+	}
+	: >"$T/bad"
+	refused 'empty'
+	head -c -10 "$T/good" >"$T/bad"
+	refused "truncated: the header says $nl lines ($nb bytes), the file has $((nl - 1)) ($((nb - 10)) bytes)"
+	head -n -1 "$T/good" >"$T/bad"
+	refused "truncated: the header says $nl lines ($nb bytes), the file has $((nl - 1)) ($((nb - $(tail -1 "$T/good" | wc -c))) bytes)"
+	head -c 30 "$T/good" >"$T/bad"
+	refused 'truncated in its header'
+	{ cat "$T/good"; echo '{"window":[0,60000000,1],"groups":[]}'; } >"$T/bad"
+	refused "longer than its header says: $((nl + 1)) lines ($((nb + 38)) bytes), not $nl ($nb bytes)"
+	sed '3s/"rows":1/"rows":7/' "$T/good" >"$T/bad"
+	run -1 --separate-stderr window-agg -t t --tumble 1m -g k -a count --state "$T/bad" </dev/null
+	[[ $stderr == "window-agg: state file \"$T/bad\": damaged: its checksum is "????????", the header says "???????? ]]
+	tail -n +2 "$T/good" >"$T/bad"
+	refused 'written by an earlier version, without a checksum: finish it with that version (--drain), or remove it to start afresh'
+	head -1 "$T/good" >"$T/bad"
+	restate "$T/bad"
+	refused 'no window-agg state after the header'
+	sed '1s/window-agg/interval-join/' "$T/good" >"$T/bad"
+	refused 'the state of interval-join, not of window-agg'
+	sed '1s/"cdc_pipes_state":1/"cdc_pipes_state":2/' "$T/good" >"$T/bad"
+	refused 'state format of another version, this version reads 1'
+	# a file whose checksum holds but whose lines do not: refused line by line
+	sed '2s/"window_agg_state":1/"window_agg_state":9/' "$T/good" >"$T/bad"
+	restate "$T/bad"
+	run -1 --separate-stderr window-agg -t t --tumble 1m -g k -a count --state "$T/bad" </dev/null
+	assert_equal "$stderr" "window-agg: $T/bad:2: not a window-agg state line"
+	# and the good file goes on where it stopped
+	run -0 window-agg -t t --tumble 1m -g k -a count --state "$T/good" --drain </dev/null
+	assert_output '{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":1,"count":1}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":2,"count":1}
+{"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":3,"count":1}'
+}
+
+# rows N: N rows one millisecond apart, each its own group, all in one
+# minute: a state of N groups.
+rows() {
+	awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) printf "{\"t\":%d,\"k\":%d}\n", i, i }'
+}
+
+@test "--state: a write that fails (file size limit) leaves the old state and no temporary file" {
+	rows 2 | window-agg -t t --tumble 1m -g k -a count --state "$T/st"
+	cp "$T/st" "$T/st.before"
+	# RLIMIT_FSIZE, its signal ignored: write(2) fails with EFBIG
+	run -1 --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 1; exec window-agg -t t --tumble 1m -g k -a count --state "$1" < "$2"' \
+		_ "$T/st" <(rows 100)
+	assert_equal "$stderr" "window-agg: could not write \"$T/st.tmp\": File too large"
+	[ ! -e "$T/st.tmp" ]
+	cmp "$T/st" "$T/st.before"
+}
+
+@test "--state: a full disk leaves the old state and no temporary file" {
+	mkdir "$T/full"
+	mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null ||
+		skip "mounting a small tmpfs needs root"
+	rows 2 | window-agg -t t --tumble 1m -g k -a count --state "$T/full/st"
+	cp "$T/full/st" "$T/st.before"
+	dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null || true
+	run -1 --separate-stderr window-agg -t t --tumble 1m -g k -a count --state "$T/full/st" < <(rows 1000)
+	assert_equal "$stderr" "window-agg: could not write \"$T/full/st.tmp\": No space left on device"
+	[ ! -e "$T/full/st.tmp" ]
+	cmp "$T/full/st" "$T/st.before"
+	# with room again, the same run goes through
+	rm "$T/full/filler"
+	run -0 window-agg -t t --tumble 1m -g k -a count --state "$T/full/st" < <(rows 1000)
+	[ "$(jq -s 'length' "$T/full/st")" -eq 3 ]
+}
+
+teardown() {
+	if mountpoint -q "$BATS_TEST_TMPDIR/full" 2>/dev/null; then
+		umount "$BATS_TEST_TMPDIR/full"
+	fi
 }
 
 @test "SIGTERM: open windows go to --state and the exit status is 0" {

@@ -905,7 +905,8 @@ state_load(void)
 {
 	char *other = NULL;
 
-	if (statefile_read(conf.state_path, load_line, &other) == -2)
+	if (statefile_read(conf.state_path, "interval-join", load_line,
+	    &other) == -2)
 		diag_errx(EXIT_USAGE, "state file \"%s\" was written with "
 		    "other settings (%s), not these (%s): use the same "
 		    "options, or remove the file to start afresh",
@@ -953,6 +954,6 @@ state_save(void)
 	emit_save(&b);
 	buf_puts(&b, "}\n");
 	join_save(&b);
-	statefile_write(conf.state_path, b.data, b.len);
+	statefile_write(conf.state_path, "interval-join", b.data, b.len);
 	buf_free(&b);
 }

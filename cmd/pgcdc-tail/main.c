@@ -24,6 +24,7 @@
 #include "pgval.h"
 #include "snaplog.h"
 #include "snapshot.h"
+#include "statefile.h"
 #include "stream.h"
 #include "tstamp.h"
 
@@ -309,11 +310,14 @@ send_status(PGconn *c, uint64_t recv, uint64_t flush)
 	return 0;
 }
 
+/* The last position written, for a later --ack: to --lsn-file, replaced
+ * atomically (a failed write leaves the file as it was, never a cut LSN),
+ * or to stderr. */
 static void
 report_lsn(uint64_t lsn)
 {
 	char text[24];
-	FILE *fp;
+	size_t n;
 
 	lsn_format(lsn, text);
 	if (conf.lsn_file == NULL) {
@@ -321,9 +325,9 @@ report_lsn(uint64_t lsn)
 		    text);
 		return;
 	}
-	if ((fp = fopen(conf.lsn_file, "w")) == NULL ||
-	    fprintf(fp, "%s\n", text) < 0 || fclose(fp) != 0)
-		diag_err(EXIT_DATA, "could not write \"%s\"", conf.lsn_file);
+	n = strlen(text);
+	text[n++] = '\n';
+	statefile_replace(conf.lsn_file, text, n);
 }
 
 /* CREATE PUBLICATION for --tables (or all tables) unless it exists. */

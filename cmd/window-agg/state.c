@@ -4,7 +4,8 @@
  * The file is NDJSON, readable with jq: a header line with the settings it
  * was written with, the clocks and the counters, then one line per open
  * window (or session) with its groups and their aggregate states, written
- * atomically at a clean exit (common/statefile.c).
+ * atomically at a clean exit, after common/statefile.c's header line with
+ * the count and checksum that make a damaged file refused when read.
  */
 #include <jansson.h>
 #include <string.h>
@@ -97,7 +98,7 @@ state_load(const char *path)
 {
 	char *other = NULL;
 
-	if (statefile_read(path, load_line, &other) == -2)
+	if (statefile_read(path, "window-agg", load_line, &other) == -2)
 		diag_errx(EXIT_USAGE, "state file \"%s\" was written with "
 		    "other settings (%s), not these (%s): use the same "
 		    "options, or remove the file to start afresh", path,
@@ -123,6 +124,6 @@ state_save(const char *path)
 	    (unsigned long long)(before.unmatched + cnt.unmatched),
 	    (unsigned long long)(before.results + cnt.results));
 	win_save(&b);
-	statefile_write(path, b.data, b.len);
+	statefile_write(path, "window-agg", b.data, b.len);
 	buf_free(&b);
 }
