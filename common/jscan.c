@@ -6,6 +6,15 @@
  * bulk of CDC events, are scanned 16 bytes at a time with SSE2 where the
  * machine has it: a block without '"', '\\', control or non-ASCII bytes is
  * skipped in a few instructions; non-ASCII bytes fall to a strict UTF-8 check.
+ *
+ * The tape has a budget (jscan.h): when it runs out inside a nested
+ * container, the outermost open container below the root gives back the
+ * tokens of its children and is finished without recording any (it becomes
+ * lazy); a container that opens once the budget is spent is lazy from the
+ * start. Either way its text is still checked by the same loop, whose
+ * values then go to a scratch token past the end of the tape. Looking into
+ * a lazy container later scans its text again, with a budget of its own,
+ * into a copy at the end of the tape (jscan_expand).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +27,23 @@
 #include "jscan.h"
 #include "utf8.h"
 
+/* The state of one scan: the open containers, and the tape's budget. */
+struct pstate {
+	uint32_t	 base;		/* first token of this scan */
+	uint32_t	 budget;	/* tokens it may record eagerly */
+	uint32_t	 lim;		/* newtok's fast path while ntok < lim */
+	int		 skip;		/* stack index of the lazy container
+					   being checked, or 0 */
+	int		 depth;
+	uint32_t	 stack[JSCAN_MAX_DEPTH];
+	uint8_t		 obj[JSCAN_MAX_DEPTH];	/* 1 object, 0 array */
+};
+
 static int	 fail(struct jdoc *, const unsigned char *, const char *);
 static void	 grow(struct jdoc *);
+static uint32_t	 slowtok(struct jdoc *, struct pstate *);
+static int	 scan(struct jdoc *, struct pstate *, const unsigned char *,
+		    const unsigned char *);
 static const unsigned char *scan_string_slow(struct jdoc *, uint32_t,
 		    const unsigned char *, const unsigned char *,
 		    const unsigned char *);
@@ -47,43 +71,100 @@ fail(struct jdoc *d, const unsigned char *at, const char *what)
 	return -1;
 }
 
+/* Room for cap tokens and the scratch token after them. */
 static void __attribute__((noinline))
 grow(struct jdoc *d)
 {
 	d->cap = d->cap != 0 ? d->cap * 2 : 256;
-	d->tok = xrealloc(d->tok, (size_t)d->cap * sizeof(*d->tok));
+	d->tok = xrealloc(d->tok, ((size_t)d->cap + 1) * sizeof(*d->tok));
 }
 
-/* Called once per value: the growth check is the only branch. */
+/* The fast path of newtok: below the tape's end and the budget. */
+static void
+set_lim(const struct jdoc *d, struct pstate *ps)
+{
+	if (ps->skip != 0)
+		ps->lim = 0;
+	else if (d->ntok - ps->base < ps->budget &&
+	    ps->base + ps->budget < d->cap)
+		ps->lim = ps->base + ps->budget;
+	else
+		ps->lim = d->cap;
+}
+
+/* The budget of a scan. */
+static uint32_t
+budget(const struct jdoc *d)
+{
+	return d->eager != 0 ? d->eager : JSCAN_EAGER;
+}
+
+/* Make the container at stack index k lazy: drop its children's tokens
+ * and check the rest of its text without recording any. */
+static void
+collapse(struct jdoc *d, struct pstate *ps, int k)
+{
+	int i;
+
+	d->ntok = ps->stack[k] + 1;
+	for (i = k + 1; i < ps->depth; i++)
+		ps->stack[i] = d->cap;	/* scratch */
+	ps->skip = k;
+	ps->lim = 0;
+}
+
+/* newtok beyond its fast path: the scratch token while a lazy container is
+ * checked, a collapse when the budget runs out inside a nested container,
+ * else a new token (growing the tape). */
+static uint32_t __attribute__((noinline))
+slowtok(struct jdoc *d, struct pstate *ps)
+{
+	if (ps->skip != 0)
+		return d->cap;
+	if (d->ntok - ps->base >= ps->budget && ps->depth >= 2) {
+		collapse(d, ps, 1);
+		return d->cap;
+	}
+	if (d->ntok == d->cap)
+		grow(d);
+	set_lim(d, ps);
+	return d->ntok++;
+}
+
+/* Called once per value: one compare on the fast path. */
 static inline uint32_t
-newtok(struct jdoc *d, enum jtype type, const unsigned char *at)
+newtok(struct jdoc *d, struct pstate *ps, enum jtype type,
+    const unsigned char *at)
 {
 	struct jtok *t;
+	uint32_t i;
 
-	if (__builtin_expect(d->ntok == d->cap, 0))
-		grow(d);
-	t = &d->tok[d->ntok];
+	if (__builtin_expect(d->ntok >= ps->lim, 0))
+		i = slowtok(d, ps);
+	else
+		i = d->ntok++;
+	t = &d->tok[i];
 	t->start = (uint32_t)(at - (const unsigned char *)d->text);
 	t->len = 0;
-	t->next = d->ntok + 1;
+	t->next = i + 1;
 	t->type = (uint8_t)type;
 	t->flags = 0;
 	t->pad_ = 0;
-	return d->ntok++;
+	return i;
 }
 
 /* true, false or null at p: a token and the position after it, or NULL
  * after fail(). */
 static inline const unsigned char *
-scan_literal(struct jdoc *d, const unsigned char *p, const unsigned char *end,
-    const char *word, enum jtype type)
+scan_literal(struct jdoc *d, struct pstate *ps, const unsigned char *p,
+    const unsigned char *end, const char *word, enum jtype type)
 {
 	size_t n = strlen(word);
 	uint32_t t;
 
 	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
 		return fail(d, p, "invalid literal"), NULL;
-	t = newtok(d, type, p);
+	t = newtok(d, ps, type, p);
 	d->tok[t].len = (uint32_t)n;
 	return p + n;
 }
@@ -152,24 +233,45 @@ scan_string(struct jdoc *d, uint32_t t, const unsigned char *p,
 int
 jscan_parse(struct jdoc *d, const char *text, size_t len)
 {
-	const unsigned char *s, *p, *end;
-	uint32_t stack[JSCAN_MAX_DEPTH];
-	uint32_t t, top;
-	int depth = 0;
+	struct pstate ps;
 
 	if (text == NULL) {	/* an empty text may come without a buffer */
 		text = "";
 		len = 0;
 	}
-	s = p = (const unsigned char *)text;
-	end = s + len;
 	d->text = text;
 	d->len = len;
 	d->ntok = 0;
 	d->err = NULL;
 	d->err_off = 0;
+	if (d->lzn > 0) {
+		memset(d->lzkey, 0, d->lzcap * sizeof(*d->lzkey));
+		d->lzn = 0;
+	}
+	if (d->tok == NULL)
+		grow(d);	/* the scratch token is always there */
 	if (len >= UINT32_MAX)
-		return fail(d, s, "text longer than 4 GiB");
+		return fail(d, (const unsigned char *)text,
+		    "text longer than 4 GiB");
+	ps.base = 0;
+	ps.budget = budget(d);
+	return scan(d, &ps, (const unsigned char *)text,
+	    (const unsigned char *)text + len);
+}
+
+/* Scan p..end as one value (whitespace around it allowed), appending its
+ * tokens to the tape from ps->base on. */
+static int
+scan(struct jdoc *d, struct pstate *ps, const unsigned char *p,
+    const unsigned char *end)
+{
+	const unsigned char *s = (const unsigned char *)d->text;
+	uint32_t t, top;
+	int depth = 0;
+
+	ps->skip = 0;
+	ps->depth = 0;
+	set_lim(d, ps);
 
 value:
 	if (p < end && *p <= ' ')
@@ -183,35 +285,44 @@ value:
 	switch (*p) {
 	case '{':
 	case '[':
-		t = newtok(d, *p == '{' ? J_OBJECT : J_ARRAY, p);
-		stack[depth++] = t;
+		ps->depth = depth;
+		t = newtok(d, ps, *p == '{' ? J_OBJECT : J_ARRAY, p);
+		ps->obj[depth] = *p == '{';
+		ps->stack[depth++] = t;
+		ps->depth = depth;
+		/* over budget: a nested container opens lazy */
+		if (ps->skip == 0 && depth >= 2 &&
+		    d->ntok - ps->base >= ps->budget) {
+			ps->skip = depth - 1;
+			ps->lim = 0;
+		}
 		p = skip_ws(p + 1, end);
-		if (p < end && *p == (d->tok[t].type == J_OBJECT ? '}' : ']'))
+		if (p < end && *p == (ps->obj[depth - 1] ? '}' : ']'))
 			goto close;
-		if (d->tok[t].type == J_OBJECT)
+		if (ps->obj[depth - 1])
 			goto key;
 		goto value;
 	case '"':
-		t = newtok(d, J_STRING, p);
+		t = newtok(d, ps, J_STRING, p);
 		if ((p = scan_string(d, t, p + 1, end)) == NULL)
 			return -1;
 		break;
 	case '-': case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
-		t = newtok(d, J_NUMBER, p);
+		t = newtok(d, ps, J_NUMBER, p);
 		if ((p = scan_number(d, t, p, end)) == NULL)
 			return -1;
 		break;
 	case 't':
-		if ((p = scan_literal(d, p, end, "true", J_TRUE)) == NULL)
+		if ((p = scan_literal(d, ps, p, end, "true", J_TRUE)) == NULL)
 			return -1;
 		break;
 	case 'f':
-		if ((p = scan_literal(d, p, end, "false", J_FALSE)) == NULL)
+		if ((p = scan_literal(d, ps, p, end, "false", J_FALSE)) == NULL)
 			return -1;
 		break;
 	case 'n':
-		if ((p = scan_literal(d, p, end, "null", J_NULL)) == NULL)
+		if ((p = scan_literal(d, ps, p, end, "null", J_NULL)) == NULL)
 			return -1;
 		break;
 	default:
@@ -229,21 +340,28 @@ after:
 		p = skip_ws(p, end);
 	if (p == end)
 		return fail(d, p, "unexpected end of input in a container");
-	top = stack[depth - 1];
 	if (*p == ',') {
 		p++;
-		if (d->tok[top].type == J_OBJECT)
+		if (ps->obj[depth - 1])
 			goto key;
 		goto value;
 	}
-	if (*p != (d->tok[top].type == J_OBJECT ? '}' : ']'))
-		return fail(d, p, d->tok[top].type == J_OBJECT ?
+	if (*p != (ps->obj[depth - 1] ? '}' : ']'))
+		return fail(d, p, ps->obj[depth - 1] ?
 		    "expected ',' or '}' after an object member" :
 		    "expected ',' or ']' after an array element");
 close:
-	top = stack[--depth];
+	top = ps->stack[--depth];
+	ps->depth = depth;
 	d->tok[top].len = (uint32_t)(p + 1 - s) - d->tok[top].start;
 	d->tok[top].next = d->ntok;
+	if (ps->skip == depth && depth > 0) {
+		/* the lazy container is checked: no children on the tape */
+		d->tok[top].next = top + 1;
+		d->tok[top].flags |= JT_LAZY;
+		ps->skip = 0;
+		set_lim(d, ps);
+	}
 	p++;
 	goto after;
 
@@ -252,7 +370,7 @@ key:
 		p = skip_ws(p, end);
 	if (p == end || *p != '"')
 		return fail(d, p, "expected a string as object key");
-	t = newtok(d, J_STRING, p);
+	t = newtok(d, ps, J_STRING, p);
 	if ((p = scan_string(d, t, p + 1, end)) == NULL)
 		return -1;
 	if (p < end && *p <= ' ')
@@ -261,6 +379,72 @@ key:
 		return fail(d, p, "expected ':' after an object key");
 	p++;
 	goto value;
+}
+
+/* The copy of lazy token t, or 0 when it has none yet (a copy is never
+ * token 0). */
+static uint32_t
+lz_get(const struct jdoc *d, uint32_t t)
+{
+	uint32_t mask = d->lzcap - 1, i;
+
+	if (d->lzn == 0)
+		return 0;
+	for (i = (t * 2654435761U) & mask; d->lzkey[i] != 0;
+	    i = (i + 1) & mask)
+		if (d->lzkey[i] == t + 1)
+			return d->lzval[i];
+	return 0;
+}
+
+static void
+lz_put(struct jdoc *d, uint32_t t, uint32_t copy)
+{
+	uint32_t *ok = d->lzkey, *ov = d->lzval, ocap = d->lzcap, mask, i, j;
+
+	if ((d->lzn + 1) * 2 > d->lzcap) {
+		d->lzcap = d->lzcap != 0 ? d->lzcap * 2 : 16;
+		d->lzkey = xcalloc(d->lzcap, sizeof(*d->lzkey));
+		d->lzval = xcalloc(d->lzcap, sizeof(*d->lzval));
+		d->lzn = 0;
+		for (j = 0; j < ocap; j++)
+			if (ok[j] != 0)
+				lz_put(d, ok[j] - 1, ov[j]);
+		free(ok);
+		free(ov);
+	}
+	mask = d->lzcap - 1;
+	for (i = (t * 2654435761U) & mask; d->lzkey[i] != 0;
+	    i = (i + 1) & mask)
+		;
+	d->lzkey[i] = t + 1;
+	d->lzval[i] = copy;
+	d->lzn++;
+}
+
+int
+jscan_expand(const struct jdoc *cd, int t)
+{
+	/* The tape is a cache of the text: filling it in is no change to
+	 * the document a const pointer promises to keep. */
+	struct jdoc *d = (struct jdoc *)(uintptr_t)cd;
+	const unsigned char *p;
+	struct pstate ps;
+	uint32_t copy;
+
+	if (t < 0 || (d->tok[t].flags & JT_LAZY) == 0)
+		return t;
+	if ((copy = lz_get(d, (uint32_t)t)) != 0)
+		return (int)copy;
+	copy = d->ntok;
+	p = (const unsigned char *)d->text + d->tok[t].start;
+	ps.base = copy;
+	ps.budget = budget(d);
+	if (scan(d, &ps, p, p + d->tok[t].len) != 0)
+		diag_errx(EXIT_DATA, "internal error: a checked container "
+		    "does not scan again: %s", d->err);
+	lz_put(d, (uint32_t)t, copy);
+	return (int)copy;
 }
 
 /* The general string loop: escapes, UTF-8, control bytes, line ends. q is
@@ -410,8 +594,12 @@ void
 jscan_free(struct jdoc *d)
 {
 	free(d->tok);
+	free(d->lzkey);
+	free(d->lzval);
 	d->tok = NULL;
 	d->ntok = d->cap = 0;
+	d->lzkey = d->lzval = NULL;
+	d->lzcap = d->lzn = 0;
 }
 
 /*
@@ -495,6 +683,59 @@ jscan_str_append(const struct jdoc *d, int t, struct buf *out)
 }
 
 int
+jscan_str_canon(const struct jdoc *d, int t, struct buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p, *end, *bs;
+	char ch[4], e[6];
+	size_t n, adv, i;
+	unsigned char c;
+
+	if (jscan_type(d, t) != J_STRING)
+		return -1;
+	p = d->text + d->tok[t].start + 1;
+	end = p + d->tok[t].len - 2;
+	buf_putc(out, '"');
+	while (p < end) {
+		/* unescaped bytes are canonical already: no '"', '\\' or
+		 * control byte is left unescaped in valid JSON */
+		bs = memchr(p, '\\', (size_t)(end - p));
+		if (bs == NULL) {
+			buf_append(out, p, (size_t)(end - p));
+			break;
+		}
+		buf_append(out, p, (size_t)(bs - p));
+		n = unescape_one(bs, end, ch, &adv);
+		for (i = 0; i < n; i++) {
+			c = (unsigned char)ch[i];
+			e[0] = '\\';
+			switch (c) {
+			case '"': case '\\': e[1] = (char)c; break;
+			case '\b': e[1] = 'b'; break;
+			case '\f': e[1] = 'f'; break;
+			case '\n': e[1] = 'n'; break;
+			case '\r': e[1] = 'r'; break;
+			case '\t': e[1] = 't'; break;
+			default:
+				if (c >= 0x20) {
+					buf_putc(out, (char)c);
+					continue;
+				}
+				memcpy(e + 1, "u00", 3);
+				e[4] = hex[c >> 4];
+				e[5] = hex[c & 15];
+				buf_append(out, e, 6);
+				continue;
+			}
+			buf_append(out, e, 2);
+		}
+		p = bs + adv;
+	}
+	buf_putc(out, '"');
+	return 0;
+}
+
+int
 jscan_str(const struct jdoc *d, int t, struct buf *out, const char **p,
     size_t *len)
 {
@@ -544,6 +785,7 @@ jscan_member(const struct jdoc *d, int t, const char *name, size_t len)
 
 	if (jscan_type(d, t) != J_OBJECT)
 		return -1;
+	t = jscan_expand(d, t);
 	end = d->tok[t].next;
 	/* Keys come with their quotes: compare the raw length first, which
 	 * rules out almost every key without touching its bytes. */
@@ -574,6 +816,7 @@ jscan_members(const struct jdoc *d, int t, const struct jname *names,
 	}
 	if (jscan_type(d, t) != J_OBJECT)
 		return;
+	t = jscan_expand(d, t);
 	end = d->tok[t].next;
 	for (k = (uint32_t)t + 1; k < end; k = d->tok[k + 1].next) {
 		const struct jtok *kt = &d->tok[k];

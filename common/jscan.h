@@ -13,6 +13,18 @@
  * exact). Strings are unescaped only when asked. A member name that occurs
  * twice resolves to the last occurrence, as in jansson.
  *
+ * Memory: a token takes 16 bytes and a value can be 2 bytes of text ("0,"),
+ * so a tape of every value of a long line would be 8 times its length. The
+ * tape therefore records JSCAN_EAGER tokens at most (64 KiB, which every
+ * ordinary line fits in) besides the root's members: once that many are
+ * taken, nested containers are still checked but their children are not
+ * recorded. Such a container is "lazy" (JT_LAZY): the first lookup into it
+ * (jscan_child, jscan_member, ...) scans its text again and appends its
+ * children to the tape, so every function below works on it as on any
+ * other. Top-level members of the root are always recorded. Lookups may so
+ * extend the tape through a const document: token numbers stay valid, but
+ * a pointer into d->tok may not survive a lookup.
+ *
  *	struct jdoc d = JDOC_INIT;
  *	if (jscan_parse(&d, line, len) == 0 && jscan_type(&d, 0) == J_OBJECT) {
  *		int v = jscan_member(&d, 0, "op", 2);
@@ -32,6 +44,9 @@
  * jansson: 2048 levels of containers are fine when the innermost is empty. */
 #define JSCAN_MAX_DEPTH	2048
 
+/* Tokens recorded before nested containers go lazy (see above). */
+#define JSCAN_EAGER	4096
+
 enum jtype {
 	J_NONE = 0,		/* no such token (lookup failed) */
 	J_OBJECT,
@@ -47,6 +62,7 @@ enum jtype {
 #define JT_ESCAPED	0x01	/* string: contains backslash escapes */
 #define JT_INT		0x02	/* number: no fraction, no exponent */
 #define JT_NEG		0x04	/* number: starts with '-' */
+#define JT_LAZY		0x08	/* container: children not on the tape yet */
 
 struct jtok {
 	uint32_t	start;	/* offset of the first byte ('"', '{', '-', ...) */
@@ -66,9 +82,17 @@ struct jdoc {
 	/* After a failed parse: what was wrong and where (0-based offset). */
 	const char	*err;
 	size_t		 err_off;
+	/* Tokens recorded before nested containers go lazy: 0 for the
+	 * default (see above); tests set 1 to make every one lazy. */
+	uint32_t	 eager;
+	/* Lazy containers looked into: token -> the index of its copy at
+	 * the end of the tape, whose children follow it. */
+	uint32_t	*lzkey;		/* token + 1; 0 for an empty slot */
+	uint32_t	*lzval;
+	uint32_t	 lzcap, lzn;
 };
 
-#define JDOC_INIT { NULL, 0, NULL, 0, 0, NULL, 0 }
+#define JDOC_INIT { NULL, 0, NULL, 0, 0, NULL, 0, 0, NULL, NULL, 0, 0 }
 
 /*
  * Scan text[0..len) as one JSON value, surrounded by optional whitespace
@@ -93,10 +117,16 @@ jscan_raw(const struct jdoc *d, int t, size_t *len)
 	return d->text + d->tok[t].start;
 }
 
+/* Lazy container t with its children on the tape: the index of its copy,
+ * scanned on the first call. Any other token is returned as it is. */
+int	jscan_expand(const struct jdoc *d, int t);
+
 /* First child of container t (for objects: the first key), or -1. */
 static inline int
 jscan_child(const struct jdoc *d, int t)
 {
+	if (__builtin_expect((d->tok[t].flags & JT_LAZY) != 0, 0))
+		t = jscan_expand(d, t);
 	return (uint32_t)t + 1 < d->tok[t].next ? t + 1 : -1;
 }
 
@@ -107,6 +137,8 @@ jscan_after(const struct jdoc *d, int t, int c)
 {
 	uint32_t n = d->tok[c].next;
 
+	if (__builtin_expect((d->tok[t].flags & JT_LAZY) != 0, 0))
+		t = jscan_expand(d, t);
 	return n < d->tok[t].next ? (int)n : -1;
 }
 
@@ -141,6 +173,13 @@ int	jscan_str(const struct jdoc *d, int t, struct buf *out, const char **p,
 /* Append the unescaped contents of string token t to out. -1 if not a
  * string. */
 int	jscan_str_append(const struct jdoc *d, int t, struct buf *out);
+
+/* Append string token t to out in canonical form: quoted, escaped as
+ * jout_quote_buf escapes its unescaped contents ('"', '\\' and control
+ * characters only, "\u00xx" in lowercase), so two spellings of one string
+ * give one text. In one pass: no unescaped copy is made. -1 if not a
+ * string. */
+int	jscan_str_canon(const struct jdoc *d, int t, struct buf *out);
 
 /* Compare string token t with s (len bytes) after unescaping: 1 equal. */
 int	jscan_str_eq(const struct jdoc *d, int t, const char *s, size_t len);

@@ -10,8 +10,10 @@
  * when both accept, save for jansson's departures from RFC 8259 (numbers it
  * cannot represent, keys with U+0000, the NUL byte it drops after a number
  * or literal): tests/unit/jscan_oracle.h holds those checks, shared with
- * tests/unit/test_jscan_diff.c. Any violation aborts, so the fuzzer keeps
- * the input.
+ * tests/unit/test_jscan_diff.c. An accepted input is scanned again with
+ * every nested container lazy (a budget of one token), and must give the
+ * same values through jscan_expand. Any violation aborts, so the fuzzer
+ * keeps the input.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -34,6 +36,7 @@ static void	check_token(const struct jdoc *, int);
 static void	check_container(const struct jdoc *, int);
 
 static struct jdoc doc = JDOC_INIT;
+static struct jdoc lazydoc = JDOC_INIT;	/* eager = 1 */
 static struct buf sbuf;
 
 static void
@@ -215,8 +218,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "bad failure report", -1);
 	}
 	j = json_loadb(text, size, ORACLE_JFLAGS, &err);
-	if (js == 0 && j != NULL)
+	if (js == 0 && j != NULL) {
 		agree(oracle_same_value(&doc, 0, j));
+		lazydoc.eager = 1;
+		require(jscan_parse(&lazydoc, text, size) == 0,
+		    "rejected with lazy containers", -1);
+		check_tape(&lazydoc);
+		agree(oracle_same_value(&lazydoc, 0, j));
+	}
 	else if (js == 0)
 		agree(oracle_refusal(&doc, err.text, NULL));
 	else if (j != NULL)

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "field.h"
 #include "jscan.h"
 #include "unit.h"
 
@@ -83,6 +84,7 @@ static int	block_case(const struct special *, size_t, size_t, size_t,
 		    int);
 static void	test_blocks_edges(void);
 static void	test_reuse(void);
+static void	test_lazy(void);
 
 static char *cur_text;	/* exact-size copy of the text last parsed */
 /* State of test_blocks, shared with block_case. */
@@ -1343,6 +1345,82 @@ test_reuse(void)
 	buf_free(&doc);
 }
 
+/*
+ * Lazy containers: a tape over its budget records no children of nested
+ * containers, and every lookup expands them on demand.
+ */
+static void
+test_lazy(void)
+{
+	struct jdoc d = JDOC_INIT;
+	struct buf b = BUF_INIT;
+	const char *text = "{\"a\":[1,2,3],\"b\":{\"c\":[4],\"d\":\"x\"},\"e\":5}";
+	struct field f;
+	size_t i, n;
+	int t, c;
+
+	/* one eager token: every nested container lazy at once */
+	d.eager = 1;
+	CHECK_INT(jscan_parse(&d, text, strlen(text)), 0);
+	CHECK_INT(d.ntok, 7);	/* {} "a" [] "b" {} "e" 5 */
+	CHECK(d.tok[2].flags & JT_LAZY);
+	CHECK(d.tok[4].flags & JT_LAZY);
+	CHECK_INT(d.tok[2].next, 3);
+	CHECK_INT(jscan_member(&d, 0, "e", 1), 6);
+	CHECK_INT(jscan_count(&d, 2), 3);
+	CHECK_INT(d.ntok, 11);	/* the copy of [1,2,3] and its children */
+	t = jscan_child(&d, 2);
+	CHECK_INT(t, 8);
+	CHECK_MEM(d.text + d.tok[t].start, d.tok[t].len, "1");
+	CHECK_INT(jscan_after(&d, 2, t), 9);
+	CHECK_INT(jscan_after(&d, 2, 10), -1);
+	CHECK_INT(jscan_count(&d, 2), 3);	/* expanded once */
+	CHECK_INT(d.ntok, 11);
+	CHECK_INT(field_parse(&f, "b.c"), 0);
+	t = field_scan(&d, 0, &f);
+	field_free(&f);
+	CHECK(t >= 0 && jscan_type(&d, t) == J_ARRAY &&
+	    (d.tok[t].flags & JT_LAZY));
+	CHECK_INT(jscan_count(&d, t), 1);
+	/* a new parse forgets the copies */
+	CHECK_INT(jscan_parse(&d, text, strlen(text)), 0);
+	CHECK_INT(d.ntok, 7);
+	CHECK_INT(jscan_count(&d, 4), 2);
+
+	/* the budget runs out inside a container: it gives its tokens back */
+	d.eager = 3;
+	text = "{\"a\":[1,2,3,4,5,6],\"b\":true}";
+	CHECK_INT(jscan_parse(&d, text, strlen(text)), 0);
+	CHECK_INT(d.ntok, 5);	/* {} "a" [] "b" true */
+	CHECK(d.tok[2].flags & JT_LAZY);
+	CHECK_INT(d.tok[2].len, 13);
+	CHECK_INT(jscan_count(&d, 2), 6);
+	CHECK_INT(jscan_member(&d, 0, "b", 1), 4);
+	/* errors inside a lazy container are found all the same */
+	text = "{\"a\":[1,2,3,4,5,\"\\q\"],\"b\":true}";
+	CHECK_INT(jscan_parse(&d, text, strlen(text)), -1);
+	CHECK_STR(d.err, "invalid escape in string");
+	CHECK_INT(d.err_off, 17);
+
+	/* the default: a long line's nested array costs JSCAN_EAGER tokens
+	 * at most, the root's members are all there */
+	d.eager = 0;
+	buf_puts(&b, "{\"id\":1,\"v\":[");
+	for (i = 0; i < 1000000; i++)
+		buf_puts(&b, i > 0 ? ",0" : "0");
+	buf_puts(&b, "],\"w\":2}");
+	CHECK_INT(jscan_parse(&d, b.data, b.len), 0);
+	CHECK(d.ntok <= JSCAN_EAGER + 8);
+	CHECK_INT(jscan_member(&d, 0, "w", 1), 6);
+	t = jscan_member(&d, 0, "v", 1);
+	CHECK(t == 4 && (d.tok[t].flags & JT_LAZY));
+	for (n = 0, c = jscan_child(&d, t); c >= 0; c = jscan_after(&d, t, c))
+		n++;
+	CHECK_INT(n, 1000000);
+	buf_free(&b);
+	jscan_free(&d);
+}
+
 int
 main(void)
 {
@@ -1362,6 +1440,7 @@ main(void)
 	test_blocks();
 	test_blocks_edges();
 	test_reuse();
+	test_lazy();
 	free(cur_text);
 	return unit_report();
 }

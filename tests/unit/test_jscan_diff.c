@@ -12,7 +12,9 @@
  * live in jscan_oracle.h, shared with tests/fuzz/fuzz_jscan.c; this file
  * feeds the corpus, adds the RFC 8259 verdicts, checks the member lookups
  * and jscan_i64 (against strtoll) on every accepted tape, and counts and
- * prints the disagreements.
+ * prints the disagreements. Every document both accept is checked a second
+ * time with a tape of one eager token, where every nested container is
+ * lazy: the lookups must see the same values through jscan_expand.
  *
  * Nesting depth is not an exception: jscan must agree with jansson's limit.
  */
@@ -28,6 +30,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "jout.h"
 #include "jscan.h"
 #include "jscan_oracle.h"
 #include "unit.h"
@@ -72,10 +75,35 @@ static void	run_huge(void);
 static void	run_random(void);
 
 static struct jdoc doc = JDOC_INIT;
+static struct jdoc lazydoc = JDOC_INIT;	/* eager = 1 */
 static char jscan_says[256];	/* jscan's verdict, for the report */
 static unsigned long shown, ndocs, nboth, nneither;
 static unsigned long exc_number, exc_nulkey, exc_nul;
 static uint64_t rng_state = UINT64_C(0x243f6a8885a308d3);
+
+/* Every string token: jscan_str_canon writes what jout_quote_buf makes of
+ * the unescaped string. NULL when it does, else what differed. */
+static const char *
+canon_ok(const struct jdoc *d)
+{
+	static struct buf a, u, q;
+	uint32_t t;
+
+	for (t = 0; t < d->ntok; t++) {
+		if (d->tok[t].type != J_STRING)
+			continue;
+		buf_reset(&a);
+		buf_reset(&u);
+		buf_reset(&q);
+		jscan_str_canon(d, (int)t, &a);
+		jscan_str_append(d, (int)t, &u);
+		jout_quote_buf(&q, u.data != NULL ? u.data : "", u.len);
+		if (a.len != q.len || memcmp(a.data, q.data, a.len) != 0)
+			return oracle_differ("token %u: jscan_str_canon gives "
+			    "%.*s", t, (int)(a.len < 60 ? a.len : 60), a.data);
+	}
+	return NULL;
+}
 
 /* Every integer token of the tape, in range or not: jscan_i64 agrees with
  * strtoll, failing exactly where strtoll reports ERANGE. NULL when it does,
@@ -144,6 +172,13 @@ compare(const char *what, const char *text, size_t len, int rfc)
 	if (js == 0 && j != NULL) {
 		why = oracle_same_value(&doc, 0, j);
 		nboth++;
+		/* again with every nested container lazy */
+		lazydoc.eager = 1;
+		if (why == NULL && jscan_parse(&lazydoc, text, len) != 0)
+			why = "jscan with lazy containers rejects";
+		if (why == NULL && (why = oracle_same_value(&lazydoc, 0,
+		    j)) == NULL)
+			why = oracle_lookups(&lazydoc);
 	} else if (js != 0 && j == NULL) {
 		why = NULL;
 		nneither++;
@@ -158,7 +193,8 @@ compare(const char *what, const char *text, size_t len, int rfc)
 		exc_nul++;
 	/* doc now holds an accepted tape: jscan's, or the one without NULs */
 	if (why == NULL && (js == 0 || j != NULL) &&
-	    (why = ints_ok(&doc)) == NULL)
+	    (why = ints_ok(&doc)) == NULL &&
+	    (why = canon_ok(&doc)) == NULL)
 		why = oracle_lookups(&doc);
 	if (why == NULL && rfc != RFC_ANY && (js == 0) != (rfc == RFC_VALID))
 		why = rfc == RFC_VALID ? "RFC 8259 says valid" :
@@ -812,6 +848,7 @@ main(void)
 		fprintf(stderr, "(%lu more disagreements not shown)\n",
 		    shown - MAX_SHOWN);
 	jscan_free(&doc);
+	jscan_free(&lazydoc);
 	oracle_free();
 	return unit_report();
 }
