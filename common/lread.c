@@ -12,6 +12,9 @@
 #include "lread.h"
 
 #define LREAD_CHUNK	(256 * 1024)
+/* A buffer grown beyond this for a long line is given back once the line
+ * is done, so one long line does not hold its size for the whole run. */
+#define LREAD_KEEP	(4 * LREAD_CHUNK)
 
 static int	fill(struct lread *);
 static int	discard_line(struct lread *);
@@ -142,6 +145,20 @@ finish_discard(struct lread *r)
 	return LREAD_TOOLONG;
 }
 
+/* Back to a buffer of LREAD_CHUNK bytes, keeping what is not consumed. */
+static void
+shrink(struct lread *r)
+{
+	char *b = xmalloc(LREAD_CHUNK);
+
+	memcpy(b, r->buf + r->start, r->end - r->start);
+	free(r->buf);
+	r->buf = b;
+	r->end -= r->start;
+	r->start = 0;
+	r->cap = LREAD_CHUNK;
+}
+
 int
 lread_next(struct lread *r, const char **line, size_t *len)
 {
@@ -149,6 +166,9 @@ lread_next(struct lread *r, const char **line, size_t *len)
 	size_t n, avail;
 	int rc;
 
+	/* the line returned last is done with: a long one's buffer goes */
+	if (r->cap > LREAD_KEEP && r->end - r->start <= LREAD_CHUNK / 2)
+		shrink(r);
 	if (r->discarding)
 		return finish_discard(r);
 	for (;;) {

@@ -7,7 +7,9 @@
  * counted. Each reader knows its source name ("stdin" for "-") and the
  * 1-based number of the line last returned, for messages. A line longer than
  * max_line is reported as LREAD_TOOLONG and skipped without being buffered,
- * so reading can go on with the next line.
+ * so reading can go on with the next line. The buffer grows to hold a long
+ * line and shrinks again at the next call, so memory follows the line being
+ * read, not the longest line so far.
  *
  *	struct lread r;
  *	if (lread_open(&r, "-", 64 << 20) != 0) ...

@@ -94,6 +94,7 @@ static void	test_idle_first(void);
 static void	test_idle_timeout(void);
 static void	test_poll_mode(void);
 static void	test_stop(void);
+static void	test_shrink(void);
 
 static char tmpdir[256];
 static int nfiles;
@@ -1021,6 +1022,38 @@ test_stop(void)
 	close(p[1]);
 }
 
+/* A long line's buffer is given back at the next call, the line after it
+ * kept whole. */
+static void
+test_shrink(void)
+{
+	size_t n = 3 << 20, i;
+	char *data = malloc(n + 20), path[300];
+	const char *line = "";
+	size_t len = 0;
+	struct lread r;
+
+	for (i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	data[n] = '\n';
+	memcpy(data + n + 1, "short\nlast\n", 11);
+	make_file(data, n + 12, path, sizeof(path));
+	CHECK_INT(lread_open(&r, path, 0), 0);
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_LINE);
+	CHECK_INT(len, n);
+	CHECK(memcmp(line, data, n) == 0);
+	CHECK(r.cap >= n);
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_LINE);
+	CHECK_MEM(line, len, "short");
+	CHECK_INT(r.cap, 256 * 1024);
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_LINE);
+	CHECK_MEM(line, len, "last");
+	CHECK_INT(lread_next(&r, &line, &len), LREAD_EOF);
+	lread_close(&r);
+	unlink(path);
+	free(data);
+}
+
 int
 main(void)
 {
@@ -1036,6 +1069,7 @@ main(void)
 	test_idle_timeout();
 	test_poll_mode();
 	test_stop();
+	test_shrink();
 	teardown();
 	return unit_report();
 }
