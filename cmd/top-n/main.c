@@ -62,6 +62,7 @@ static uint64_t seq;			/* rows numbered so far */
 static struct skey *cand;		/* the current row's keys */
 static struct buf *kscratch;		/* their unescaped strings */
 static struct buf keybuf = BUF_INIT, body = BUF_INIT, tmp = BUF_INIT;
+#define BODY_KEEP	(1 << 20)	/* body's room kept from row to row */
 /* The last window_end text and its time: rows of one window repeat it. */
 static struct buf wend_text = BUF_INIT;
 static int64_t wend_us;
@@ -404,13 +405,30 @@ watermark(int64_t w)
 }
 
 /* The current row's members as one text, without __kind and the rank
- * field: what is written back, and what a retraction is compared by. */
-static void
-build_body(void)
+ * field: what is written back, and what a retraction is compared by. A row
+ * without either and without spaces between its members is that already,
+ * between its braces: no copy is made (a long row costs its length once,
+ * where it is kept). */
+static const char *
+build_body(size_t *len)
 {
 	int k, v, skip = found[S_KIND] >= 0 || found[S_RANK] >= 0;
-	size_t s, e, ranklen = names[S_RANK].len;
+	size_t s, e, n = 0, ranklen = names[S_RANK].len;
 
+	if (!skip) {
+		for (k = jscan_child(&doc, 0); k >= 0;
+		    k = jscan_after(&doc, 0, v)) {
+			v = k + 1;
+			n += (n > 0) + doc.tok[v].start + doc.tok[v].len -
+			    doc.tok[k].start;
+		}
+		if (n == doc.tok[0].len - 2) {
+			*len = n;
+			return doc.text + doc.tok[0].start + 1;
+		}
+	}
+	if (body.cap > BODY_KEEP)
+		buf_free(&body);	/* a long row's copy is not kept */
 	buf_reset(&body);
 	for (k = jscan_child(&doc, 0); k >= 0; k = jscan_after(&doc, 0, v)) {
 		v = k + 1;
@@ -423,6 +441,8 @@ build_body(void)
 			buf_putc(&body, ',');
 		buf_append(&body, doc.text + s, e - s);
 	}
+	*len = body.len;
+	return body.data != NULL ? body.data : "";
 }
 
 static void
@@ -430,8 +450,8 @@ process_line(const struct line *l)
 {
 	const int *m = found;
 	struct part *p;
-	const char *s;
-	size_t n, i;
+	const char *s, *b;
+	size_t n, i, blen;
 	int64_t t, wend = T_MIN;
 	int sign = 1, has_wend = 0, rc;
 
@@ -519,14 +539,14 @@ process_line(const struct line *l)
 		if (has_wend)
 			part_window_end(p, wend);
 		if (part_admits(p, cand)) {
-			build_body();
-			part_add(p, trow_new(cand, body.data, body.len));
+			b = build_body(&blen);
+			part_add(p, trow_new(cand, b, blen));
 		} else
 			cnt.dropped++;
 	} else {
 		if (p != NULL) {
-			build_body();
-			if (part_retract(p, cand, body.data, body.len) == 0)
+			b = build_body(&blen);
+			if (part_retract(p, cand, b, blen) == 0)
 				return;
 		}
 		cnt.unmatched++;
