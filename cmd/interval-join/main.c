@@ -86,7 +86,7 @@ static const char *const side_name[2] = { "left", "right" };
 static volatile sig_atomic_t stop;
 static struct lread in[2];
 static struct jdoc doc = JDOC_INIT;
-static struct buf keybuf = BUF_INIT, canon = BUF_INIT, tmp = BUF_INIT;
+static struct buf keybuf = BUF_INIT, tmp = BUF_INIT;
 static struct jout late_out;
 static int late_open;
 static struct progress pg;
@@ -376,7 +376,6 @@ main(int argc, char **argv)
 	free(conf.prefix);
 	free(conf.signature);
 	buf_free(&keybuf);
-	buf_free(&canon);
 	buf_free(&tmp);
 	jscan_free(&doc);
 	jout_close(&jout_stdout);
@@ -673,16 +672,9 @@ process_line(int s, const char *line, size_t len)
 			continue;
 		}
 		if (jscan_type(&doc, t) == J_STRING &&
-		    (doc.tok[t].flags & JT_ESCAPED)) {
-			buf_reset(&canon);
-			jscan_str_append(&doc, t, &canon);
-			p = xstrndup(canon.data, canon.len);
-			n = canon.len;
-			buf_reset(&canon);
-			jout_quote_buf(&canon, p, n);
-			free((void *)p);
-			buf_append(&keybuf, canon.data, canon.len);
-		} else {
+		    (doc.tok[t].flags & JT_ESCAPED))
+			jscan_str_canon(&doc, t, &keybuf);
+		else {
 			p = jscan_raw(&doc, t, &n);
 			buf_append(&keybuf, p, n);
 		}

@@ -59,18 +59,55 @@ csv_free(struct fw *w)
 	w->csv = NULL;
 }
 
+/* Whether s[0..n) must be quoted to be one field. */
+static int
+needs_quotes(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+	    s[n - 1] == '\t')
+		return 1;
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			return 1;
+	return 0;
+}
+
+/* The bytes of b from `at` on as one field: quoted in place when they have
+ * to be (no second copy of a long value). */
+static void
+csv_field_tail(struct buf *b, size_t at)
+{
+	size_t n = b->len - at, q = 0, i, j;
+	char *p;
+
+	if (!needs_quotes(b->data + at, n))
+		return;
+	for (i = 0; i < n; i++)
+		q += b->data[at + i] == '"';
+	buf_grow(b, q + 2);
+	p = b->data + at;
+	/* from the end, so nothing is overwritten before it moves */
+	j = n + q + 2;
+	p[--j] = '"';
+	for (i = n; i-- > 0;) {
+		p[--j] = p[i];
+		if (p[i] == '"')
+			p[--j] = '"';
+	}
+	p[--j] = '"';
+	b->len = at + n + q + 2;
+	b->data[b->len] = '\0';
+}
+
 /* s[0..n) as one field, quoted when it has to be. */
 static void
 csv_field(struct buf *b, const char *s, size_t n)
 {
 	size_t i;
-	int quote = n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-	    s[n - 1] == '\t';
 
-	for (i = 0; i < n && !quote; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			quote = 1;
-	if (!quote) {
+	if (!needs_quotes(s, n)) {
 		buf_append(b, s, n);
 		return;
 	}
@@ -94,6 +131,13 @@ csv_value(struct fw *w, struct buf *b, const struct jdoc *d, int t)
 	case J_NULL:
 		return;
 	case J_STRING:
+		if (d->tok[t].flags & JT_ESCAPED) {
+			/* unescaped straight into the row */
+			n = b->len;
+			jscan_str_append(d, t, b);
+			csv_field_tail(b, n);
+			return;
+		}
 		jscan_str(d, t, &w->csv->tmp, &s, &n);
 		csv_field(b, s, n);
 		return;
@@ -165,17 +209,24 @@ csv_start(struct fw *w)
 }
 
 /* Whether string token t holds a NUL character once unescaped: only an
- * escape (\u0000) can put one there. */
+ * escape (\u0000) can put one there. Read from the escaped text, so a long
+ * string is not copied to be looked at. */
 static int
-has_nul(const struct jdoc *d, int t, struct buf *tmp)
+has_nul(const struct jdoc *d, int t)
 {
-	const char *s;
+	const char *p, *end, *bs;
 	size_t n;
 
 	if (jscan_type(d, t) != J_STRING || !(d->tok[t].flags & JT_ESCAPED))
 		return 0;
-	jscan_str(d, t, tmp, &s, &n);
-	return memchr(s, '\0', n) != NULL;
+	p = jscan_raw(d, t, &n) + 1;
+	end = p + n - 2;
+	while ((bs = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (bs[1] == 'u' && memcmp(bs + 2, "0000", 4) == 0)
+			return 1;
+		p = bs + 2;	/* past the escaped character */
+	}
+	return 0;
 }
 
 /* FW_BAD with *why for the first column of the gathered row whose name or
@@ -191,7 +242,7 @@ csv_nul(struct fw *w, const struct jdoc *d, const char **why)
 	int isname = 0;
 
 	for (i = 0; i < m->n && name == NULL; i++)
-		if (m->tok[i] >= 0 && has_nul(d, m->tok[i], &w->csv->tmp)) {
+		if (m->tok[i] >= 0 && has_nul(d, m->tok[i])) {
 			name = m->col[i].c.name;
 			len = m->col[i].c.nlen;
 		}
@@ -199,7 +250,7 @@ csv_nul(struct fw *w, const struct jdoc *d, const char **why)
 		name = m->nbuf.data + m->nw[i].off;
 		len = m->nw[i].len;
 		isname = memchr(name, '\0', len) != NULL;
-		if (!isname && !has_nul(d, m->nw[i].val, &w->csv->tmp))
+		if (!isname && !has_nul(d, m->nw[i].val))
 			name = NULL;
 	}
 	if (name == NULL)
