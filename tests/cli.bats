@@ -101,3 +101,42 @@ Try \"cdc-unwrap --help\" for more information."
 		done
 	done
 }
+
+# peak_kb CMD...: the peak resident set of CMD in KiB (its output dropped).
+peak_kb() {
+	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/rss" "$@" >/dev/null 2>&1 ||
+		true
+	cat "$BATS_TEST_TMPDIR/rss"
+}
+
+@test "memory: one long line costs every tool at most twice its length, plus a constant" {
+	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	if ldd "$BIN_DIR/window-agg" | grep -q libasan; then
+		skip "the sanitizers' shadow memory is no measure"
+	fi
+	# 16 MB of numbers in a nested array: 8 million values, a token each
+	T=$BATS_TEST_TMPDIR
+	awk 'BEGIN {
+		printf "{\"id\":1,\"k\":\"a\",\"t\":\"2026-11-22T10:00:01Z\",\"x\":5,\"a\":[0"
+		for (i = 1; i < 8000000; i++) printf ",0"
+		printf "]}\n" }' >"$T/row"
+	{ printf '{"op":"c","source":{"table":"t"},"after":'; cat "$T/row"; } |
+		tr -d '\n' >"$T/event"
+	echo '}' >>"$T/event"
+	printf '%s\n' '{"id":1,"t":"2026-11-22T10:00:01Z","y":7}' >"$T/right"
+	len=$(($(wc -c <"$T/row") / 1024))
+	limit=$((2 * len + 16 * 1024))
+	check() {
+		local kb
+		kb=$(peak_kb "$@")
+		((kb <= limit)) || fail "$1: peak RSS ${kb} KiB for a line of ${len} KiB (limit $limit): $*"
+	}
+	check cdc-unwrap -c --complete-before "$T/event"
+	check window-agg -t t --tumble 1m -g k -a 'count,sum(x)' --emit update "$T/row"
+	check window-agg -t t --tumble 1m --assign "$T/row"
+	check interval-join --left "$T/row" --right "$T/right" --on id --left-time t --right-time t --within=-1h,1h
+	check interval-join --left "$T/right" --right "$T/row" --on id --left-time t --right-time t --within=-1h,1h --type left
+	check top-n -n 3 -b x "$T/row"
+	check to-parquet-csv -f csv -o - "$T/row"
+	check to-parquet-csv -o "$T/x.parquet" "$T/row"
+}
