@@ -38,6 +38,7 @@ dead_letter(struct onerr *e, const char *source, uint64_t lineno,
 {
 	struct buf b = BUF_INIT;
 	struct jout *o = &e->dead;
+	size_t off, n;
 
 	jout_lit(o, "{\"source\":");
 	jout_str(o, source, strlen(source));
@@ -49,9 +50,16 @@ dead_letter(struct onerr *e, const char *source, uint64_t lineno,
 		jout_lit(o, ",\"input\":");
 		jout_str(o, line, len);
 	} else if (line != NULL) {
-		base64_append(&b, line, len);
-		jout_lit(o, ",\"input_base64\":");
-		jout_str(o, b.data, b.len);
+		/* in pieces of a multiple of 3 bytes, so the padding comes
+		 * only at the end and a long line is never copied whole */
+		jout_lit(o, ",\"input_base64\":\"");
+		for (off = 0; off < len; off += n) {
+			n = len - off < 3 * 16384 ? len - off : 3 * 16384;
+			buf_reset(&b);
+			base64_append(&b, line + off, n);
+			jout_raw(o, b.data, b.len);
+		}
+		jout_char(o, '"');
 		buf_free(&b);
 	}
 	jout_lit(o, "}\n");
