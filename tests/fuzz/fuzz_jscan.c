@@ -59,18 +59,20 @@ agree(const char *why)
 }
 
 /* The tape as a whole: one root spanning all tokens, tokens in text order,
- * every subtree nested inside its parent's span and index range. */
+ * every subtree nested inside its parent's span and index range; then each
+ * token, whose lookups may append the copies of lazy containers (checked
+ * token by token too). */
 static void
 check_tape(const struct jdoc *d)
 {
 	uint32_t stack[JSCAN_MAX_DEPTH + 2];
-	uint32_t t, depth = 0, top;
+	uint32_t t, depth = 0, top, n0 = d->ntok;
 	int c;
 
 	require(d->err == NULL, "error set after success", 0);
 	require(d->ntok >= 1 && d->ntok <= d->cap, "bad ntok", 0);
 	require(d->tok[0].next == d->ntok, "root does not span the tape", 0);
-	for (t = 0; t < d->ntok; t++) {
+	for (t = 0; t < n0; t++) {
 		const struct jtok *k = &d->tok[t];
 
 		require(k->type >= J_OBJECT && k->type <= J_NULL, "bad type",
@@ -97,8 +99,12 @@ check_tape(const struct jdoc *d)
 		} else
 			require(k->next == t + 1, "scalar with children",
 			    (int)t);
-		check_token(d, (int)t);
+		if (k->flags & JT_LAZY)
+			require(k->next == t + 1, "lazy with children",
+			    (int)t);
 	}
+	for (t = 0; t < d->ntok; t++)
+		check_token(d, (int)t);
 	/* Keys are strings, each followed by a value. */
 	for (t = 0; t < d->ntok; t++) {
 		if (d->tok[t].type != J_OBJECT)
@@ -107,7 +113,8 @@ check_tape(const struct jdoc *d)
 		    c = jscan_after(d, (int)t, c + 1)) {
 			require(jscan_type(d, c) == J_STRING,
 			    "key not a string", c);
-			require((uint32_t)c + 1 < d->tok[t].next,
+			require((uint32_t)c + 1 <
+			    d->tok[jscan_expand(d, (int)t)].next,
 			    "key without a value", c);
 		}
 	}
