@@ -27,6 +27,10 @@
 #include "jscan.h"
 #include "utf8.h"
 
+/* A tape grown beyond this many tokens (1 MiB) is given back at the next
+ * parse. */
+#define JSCAN_KEEP	65536
+
 /* The state of one scan: the open containers, and the tape's budget. */
 struct pstate {
 	uint32_t	 base;		/* first token of this scan */
@@ -247,6 +251,12 @@ jscan_parse(struct jdoc *d, const char *text, size_t len)
 	if (d->lzn > 0) {
 		memset(d->lzkey, 0, d->lzcap * sizeof(*d->lzkey));
 		d->lzn = 0;
+	}
+	if (d->cap > JSCAN_KEEP) {
+		/* a wide row's tape is not kept for the rows after it */
+		free(d->tok);
+		d->tok = NULL;
+		d->cap = 0;
 	}
 	if (d->tok == NULL)
 		grow(d);	/* the scratch token is always there */

@@ -21,7 +21,9 @@
  * recorded. Such a container is "lazy" (JT_LAZY): the first lookup into it
  * (jscan_child, jscan_member, ...) scans its text again and appends its
  * children to the tape, so every function below works on it as on any
- * other. Top-level members of the root are always recorded. Lookups may so
+ * other. Top-level members of the root are always recorded (a row with
+ * millions of members of its own costs 32 bytes each). A tape grown past
+ * a MiB is given back at the next parse. Lookups may so
  * extend the tape through a const document: token numbers stay valid, but
  * a pointer into d->tok may not survive a lookup.
  *
