@@ -920,6 +920,16 @@ to-parquet-csv: warning: skipped 2 bad lines"
 	run -0 to-parquet-csv -o "$T/x.parquet" "$T/in.ndjson"
 }
 
+@test "empty strings: first in a declared column, or all of a column" {
+	printf '%s\n' '{"s":"","e":""}' '{"s":"x","e":""}' >"$T/in.ndjson"
+	for o in --schema=s:string,e:string --row-group-rows=1; do
+		write "$T/x.parquet" "$o"
+		rows "$T/x.parquet"
+		assert_output '{"s":"","e":""}
+{"s":"x","e":""}'
+	done
+}
+
 @test "an empty member name is a column like any other (CSV and Parquet)" {
 	printf '%s\n' '{"":0,"a":""}' '{"":1,"a":"x"}' >"$T/in.ndjson"
 	run -0 --separate-stderr to-parquet-csv -f csv -o - "$T/in.ndjson"

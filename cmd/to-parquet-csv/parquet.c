@@ -269,12 +269,16 @@ vec_free(struct vec *v)
 	v->len = v->cap = 0;
 }
 
+/* Append p[0..n). A vector appended to has a buffer, even when every
+ * piece was empty: the readers of v->p (dictionary, statistics) may give
+ * it to memcmp and memcpy, which must not see NULL. */
 static inline void
 vec_append(struct vec *v, const void *p, size_t n)
 {
-	if (v->cap - v->len < n)
-		vec_reserve(v, v->len + n);
-	memcpy(v->p + v->len, p, n);
+	if (v->cap - v->len < n || v->p == NULL)
+		vec_reserve(v, v->len + (n > 0 ? n : 1));
+	if (n > 0)
+		memcpy(v->p + v->len, p, n);
 	v->len += n;
 }
 
