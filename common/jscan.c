@@ -35,7 +35,7 @@
 struct pstate {
 	uint32_t	 base;		/* first token of this scan */
 	uint32_t	 budget;	/* tokens it may record eagerly */
-	uint32_t	 lim;		/* newtok's fast path while ntok < lim */
+	uint32_t	 lim;		/* newtok's fast path: ntok < lim */
 	int		 skip;		/* stack index of the lazy container
 					   being checked, or 0 */
 	int		 depth;

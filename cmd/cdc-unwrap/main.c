@@ -372,9 +372,9 @@ check_names(void)
 	for (i = 0; i < conf.nadd; i++) {
 		a = &conf.add[i];
 		if (field_reserved(a->name, strlen(a->name)))
-			diag_usage("output field \"%s\" of --add-fields \"%s\": "
-			    "a reserved name (changelog rows and control "
-			    "lines)", a->name, a->path.text);
+			diag_usage("output field \"%s\" of --add-fields "
+			    "\"%s\": a reserved name (changelog rows and "
+			    "control lines)", a->name, a->path.text);
 		if (conf.rewrite && strcmp(a->name, "__deleted") == 0)
 			diag_usage("output field \"__deleted\" of --add-fields "
 			    "\"%s\" collides with that of --deletes=rewrite",
@@ -383,9 +383,9 @@ check_names(void)
 			if (strcmp(a->name, conf.add[k].name) != 0)
 				continue;
 			if (strcmp(a->path.text, conf.add[k].path.text) == 0)
-				diag_usage("output field \"%s\" of --add-fields: "
-				    "\"%s\" is given twice", a->name,
-				    a->path.text);
+				diag_usage("output field \"%s\" of "
+				    "--add-fields: \"%s\" is given twice",
+				    a->name, a->path.text);
 			diag_usage("output field \"%s\" of --add-fields \"%s\" "
 			    "collides with that of \"%s\"", a->name,
 			    a->path.text, conf.add[k].path.text);

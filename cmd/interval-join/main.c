@@ -241,8 +241,8 @@ main(int argc, char **argv)
 				    "--right-prefix: must not be empty");
 			if (strncmp(optarg, "__", 2) == 0)
 				diag_usage("invalid value \"%s\" for option "
-				    "--right-prefix: names starting with \"__\" "
-				    "are metadata", optarg);
+				    "--right-prefix: names starting with "
+				    "\"__\" are metadata", optarg);
 			free(conf.prefix);
 			conf.prefix = xstrdup(optarg);
 			break;

@@ -251,7 +251,7 @@ hive_level_named(const struct hive *h, const char *name, size_t len)
 	for (i = 0; i < h->nomit && k != NULL; i++)
 		if (strlen(h->omit[i]) == len && memcmp(h->omit[i], name,
 		    len) == 0)
-			k = NULL;	/* a partition field: not in the files */
+			k = NULL;	/* a partition field: no column */
 	return k;
 }
 

@@ -254,10 +254,10 @@ main(int argc, char **argv)
 	for (i = 0; i < declared.n; i++)
 		if (hive_level_named(&hive, declared.col[i].name,
 		    declared.col[i].nlen) != NULL)
-			diag_usage("column \"%s\" of --schema collides with the "
-			    "partition level \"%s=\" of --partition-by, which "
-			    "readers add as a column", declared.col[i].name,
-			    declared.col[i].name);
+			diag_usage("column \"%s\" of --schema collides with "
+			    "the partition level \"%s=\" of --partition-by, "
+			    "which readers add as a column",
+			    declared.col[i].name, declared.col[i].name);
 	s_watermark = hive_lookup_add(&hive, "__watermark", 11);
 	s_lsn = hive_lookup_add(&hive, "__lsn", 5);
 	found = xcalloc(hive.nnames, sizeof(*found));

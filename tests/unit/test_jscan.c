@@ -1354,7 +1354,8 @@ test_lazy(void)
 {
 	struct jdoc d = JDOC_INIT;
 	struct buf b = BUF_INIT;
-	const char *text = "{\"a\":[1,2,3],\"b\":{\"c\":[4],\"d\":\"x\"},\"e\":5}";
+	const char *text =
+	    "{\"a\":[1,2,3],\"b\":{\"c\":[4],\"d\":\"x\"},\"e\":5}";
 	struct field f;
 	size_t i, n;
 	int t, c;
