@@ -774,8 +774,9 @@ jscan_str_eq(const struct jdoc *d, int t, const char *s, size_t len)
 		return 0;
 	p = d->text + d->tok[t].start + 1;
 	end = p + d->tok[t].len - 2;
-	if ((d->tok[t].flags & JT_ESCAPED) == 0)
-		return (size_t)(end - p) == len && memcmp(p, s, len) == 0;
+	if ((d->tok[t].flags & JT_ESCAPED) == 0)	/* s may be NULL if 0 */
+		return (size_t)(end - p) == len && (len == 0 ||
+		    memcmp(p, s, len) == 0);
 	while (p < end) {
 		n = unescape_one(p, end, ch, &adv);
 		if (n > len || memcmp(ch, s, n) != 0)
@@ -803,8 +804,8 @@ jscan_member(const struct jdoc *d, int t, const char *name, size_t len)
 		const struct jtok *kt = &d->tok[k];
 
 		if ((kt->flags & JT_ESCAPED) == 0) {
-			if (kt->len - 2 == len && memcmp(d->text + kt->start +
-			    1, name, len) == 0)
+			if (kt->len - 2 == len && (len == 0 ||
+			    memcmp(d->text + kt->start + 1, name, len) == 0))
 				found = (int)k + 1;
 		} else if (jscan_str_eq(d, (int)k, name, len))
 			found = (int)k + 1;

@@ -144,8 +144,9 @@ jscan_after(const struct jdoc *d, int t, int c)
 	return n < d->tok[t].next ? (int)n : -1;
 }
 
-/* Value of member `name` (len bytes, exact match after unescaping the key) in
- * object t, or -1 when t is not an object or has no such member. */
+/* Value of member `name` (len bytes, exact match after unescaping the key; NULL
+ * when len is 0) in object t, or -1 when t is not an object or has no such
+ * member. */
 int	jscan_member(const struct jdoc *d, int t, const char *name, size_t len);
 
 /* A member name for jscan_members. */

@@ -85,6 +85,7 @@ static int	block_case(const struct special *, size_t, size_t, size_t,
 static void	test_blocks_edges(void);
 static void	test_reuse(void);
 static void	test_lazy(void);
+static void	test_null_name(void);
 
 static char *cur_text;	/* exact-size copy of the text last parsed */
 /* State of test_blocks, shared with block_case. */
@@ -1422,6 +1423,21 @@ test_lazy(void)
 	jscan_free(&d);
 }
 
+/* The empty name may come as NULL (an empty struct buf): no memcmp sees
+ * it (UBSan). */
+static void
+test_null_name(void)
+{
+	struct jdoc d = JDOC_INIT;
+	const char *text = "{\"a\":0,\"\":1,\"\\u0062\":2}";
+
+	CHECK_INT(jscan_parse(&d, text, strlen(text)), 0);
+	CHECK_INT(jscan_member(&d, 0, NULL, 0), 4);
+	CHECK(jscan_str_eq(&d, 3, NULL, 0));
+	CHECK(!jscan_str_eq(&d, 5, NULL, 0));
+	jscan_free(&d);
+}
+
 int
 main(void)
 {
@@ -1442,6 +1458,7 @@ main(void)
 	test_blocks_edges();
 	test_reuse();
 	test_lazy();
+	test_null_name();
 	free(cur_text);
 	return unit_report();
 }
