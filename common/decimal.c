@@ -649,14 +649,18 @@ decw_parse(struct decw *w, const char *s, size_t n)
 	return 0;
 }
 
-void
-decw_add(struct decw *r, const struct decw *a, const struct decw *b)
+/* r = a + b (sign 1) or a - b (sign -1), at the larger scale. */
+static void
+decw_addsub(struct decw *r, const struct decw *a, const struct decw *b,
+    int sign)
 {
+	void (*op)(mpz_ptr, mpz_srcptr, mpz_srcptr) = sign > 0 ? mpz_add :
+	    mpz_sub;
 	mpz_t t;
 	int scale;
 
 	if (a->scale == b->scale) {
-		mpz_add(r->coef, a->coef, b->coef);
+		op(r->coef, a->coef, b->coef);
 		r->scale = a->scale;
 		return;
 	}
@@ -664,39 +668,26 @@ decw_add(struct decw *r, const struct decw *a, const struct decw *b)
 	if (a->scale < b->scale) {
 		scale = b->scale;
 		decw_scale_up(t, a->coef, b->scale - a->scale);
-		mpz_add(r->coef, t, b->coef);
+		op(r->coef, t, b->coef);
 	} else {
 		scale = a->scale;
 		decw_scale_up(t, b->coef, a->scale - b->scale);
-		mpz_add(r->coef, a->coef, t);
+		op(r->coef, a->coef, t);
 	}
 	mpz_clear(t);
 	r->scale = scale;
 }
 
 void
+decw_add(struct decw *r, const struct decw *a, const struct decw *b)
+{
+	decw_addsub(r, a, b, 1);
+}
+
+void
 decw_sub(struct decw *r, const struct decw *a, const struct decw *b)
 {
-	mpz_t t;
-	int scale;
-
-	if (a->scale == b->scale) {
-		mpz_sub(r->coef, a->coef, b->coef);
-		r->scale = a->scale;
-		return;
-	}
-	mpz_init(t);
-	if (a->scale < b->scale) {
-		scale = b->scale;
-		decw_scale_up(t, a->coef, b->scale - a->scale);
-		mpz_sub(r->coef, t, b->coef);
-	} else {
-		scale = a->scale;
-		decw_scale_up(t, b->coef, a->scale - b->scale);
-		mpz_sub(r->coef, a->coef, t);
-	}
-	mpz_clear(t);
-	r->scale = scale;
+	decw_addsub(r, a, b, -1);
 }
 
 int

@@ -127,6 +127,22 @@ conn_exec(PGconn *c, const char *sql, ExecStatusType status)
 	return conn_exec_unless(c, sql, status, NULL);
 }
 
+int
+conn_any_row(PGconn *c, const char *sql, const char *value)
+{
+	struct buf q = BUF_INIT;
+	PGresult *r;
+	int n;
+
+	buf_puts(&q, sql);
+	conn_literal(&q, value);
+	r = conn_exec(c, q.data, PGRES_TUPLES_OK);
+	n = PQntuples(r);
+	PQclear(r);
+	buf_free(&q);
+	return n > 0;
+}
+
 void
 conn_ident(struct buf *b, const char *name)
 {

@@ -37,6 +37,10 @@ PGresult *conn_exec(PGconn *c, const char *sql, ExecStatusType status);
 PGresult *conn_exec_unless(PGconn *c, const char *sql, ExecStatusType status,
 	    const char *state);
 
+/* Whether the query sql followed by value as a literal ("SELECT 1 FROM t
+ * WHERE name = " and "x") returns a row; fatal as conn_exec. */
+int	conn_any_row(PGconn *c, const char *sql, const char *value);
+
 /* Append name as a quoted SQL identifier ("a""b") / a literal ('it''s'). */
 void	conn_ident(struct buf *b, const char *name);
 void	conn_literal(struct buf *b, const char *s);

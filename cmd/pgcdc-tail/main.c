@@ -330,22 +330,20 @@ report_lsn(uint64_t lsn)
 	statefile_replace(conf.lsn_file, text, n);
 }
 
-/* CREATE PUBLICATION for --tables (or all tables) unless it exists. */
+/* Whether this run's slot exists. */
+static int
+slot_exists(PGconn *c)
+{
+	return conn_any_row(c, "SELECT 1 FROM pg_catalog.pg_replication_slots "
+	    "WHERE slot_name = ", conf.slot);
+}
+
 /* Whether the publication exists in the connection's database. */
 static int
 publication_exists(PGconn *c)
 {
-	struct buf sql = BUF_INIT;
-	PGresult *r;
-	int n;
-
-	buf_puts(&sql, "SELECT 1 FROM pg_publication WHERE pubname = ");
-	conn_literal(&sql, conf.publication);
-	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
-	n = PQntuples(r);
-	PQclear(r);
-	buf_free(&sql);
-	return n > 0;
+	return conn_any_row(c, "SELECT 1 FROM pg_catalog.pg_publication WHERE "
+	    "pubname = ", conf.publication);
 }
 
 /*
@@ -488,19 +486,12 @@ static void
 ack_slot(PGconn *c, uint64_t lsn)
 {
 	struct buf sql = BUF_INIT;
-	PGresult *r;
 	char text[24];
 
 	lsn_format(lsn, text);
-	buf_puts(&sql, "SELECT slot_type FROM pg_replication_slots WHERE "
-	    "slot_name = ");
-	conn_literal(&sql, conf.slot);
-	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
-	if (PQntuples(r) == 0)
+	if (!slot_exists(c))
 		diag_errx(EXIT_DATA, "replication slot \"%s\" does not exist",
 		    conf.slot);
-	PQclear(r);
-	buf_reset(&sql);
 	buf_puts(&sql, "SELECT pg_replication_slot_advance(");
 	conn_literal(&sql, conf.slot);
 	buf_puts(&sql, ", ");
@@ -631,23 +622,6 @@ initial_snapshot(struct stream *s, const char *db, const char *snap,
 		stream_table(s, snaplog.relid, STREAM_FROM_NONE);
 	}
 	hmap_free(&copied, free);
-}
-
-static int
-slot_exists(PGconn *c)
-{
-	struct buf sql = BUF_INIT;
-	PGresult *r;
-	int n;
-
-	buf_puts(&sql, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE "
-	    "slot_name = ");
-	conn_literal(&sql, conf.slot);
-	r = conn_exec(c, sql.data, PGRES_TUPLES_OK);
-	n = PQntuples(r);
-	PQclear(r);
-	buf_free(&sql);
-	return n > 0;
 }
 
 /*
