@@ -20,6 +20,7 @@
 
 #include "diag.h"
 #include "ij.h"
+#include "ijopt.h"
 #include "jout.h"
 #include "jscan.h"
 #include "lread.h"
@@ -97,8 +98,6 @@ static size_t nnames[2];
 static int *found[2], time_slot[2], *key_slot[2];
 
 static void	usage(FILE *);
-static void	parse_on(const char *);
-static void	parse_within(const char *);
 static void	setup_lookup(int);
 static void	build_signature(void);
 static void	run(void);
@@ -192,7 +191,10 @@ main(int argc, char **argv)
 			conf.path[RIGHT] = optarg;
 			break;
 		case OPT_ON:
-			parse_on(optarg);
+			buf_reset(&tmp);
+			if (ijopt_on(conf.key, optarg, &tmp) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--on: %s", optarg, tmp.data);
 			break;
 		case OPT_LEFT_TIME:
 			time_field(LEFT, optarg);
@@ -207,7 +209,10 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_WITHIN:
-			parse_within(optarg);
+			buf_reset(&tmp);
+			if (ijopt_within(&conf.lo, &conf.hi, optarg, &tmp) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--within: %s", optarg, tmp.data);
 			have_within = 1;
 			break;
 		case OPT_TYPE:
@@ -380,78 +385,6 @@ main(int argc, char **argv)
 	jscan_free(&doc);
 	jout_close(&jout_stdout);
 	diag_exit(EXIT_OK);
-}
-
-/* "KEY" or "LKEY=RKEY", comma-separated. */
-static void
-parse_on(const char *spec)
-{
-	const char *p = spec, *comma, *eq;
-	char *item, *l, *r;
-	size_t n;
-
-	for (;;) {
-		comma = strchr(p, ',');
-		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		item = xstrndup(p, n);
-		eq = strchr(item, '=');
-		l = item;
-		r = item;
-		if (eq != NULL) {
-			item[eq - item] = '\0';
-			r = item + (eq - item) + 1;
-		}
-		conf.key[LEFT].f = xrealloc(conf.key[LEFT].f,
-		    (conf.key[LEFT].n + 1) * sizeof(struct field));
-		conf.key[RIGHT].f = xrealloc(conf.key[RIGHT].f,
-		    (conf.key[RIGHT].n + 1) * sizeof(struct field));
-		if (field_parse(&conf.key[LEFT].f[conf.key[LEFT].n], l) != 0 ||
-		    field_parse(&conf.key[RIGHT].f[conf.key[RIGHT].n],
-		    r) != 0)
-			diag_usage("invalid value \"%s\" for option --on: "
-			    "expected KEY or LKEY=RKEY, comma-separated",
-			    spec);
-		conf.key[LEFT].n++;
-		conf.key[RIGHT].n++;
-		free(item);
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-}
-
-/* A bound of --within: a duration, or a bare 0. */
-static int
-bound(const char *s, int64_t *us)
-{
-	if (strcmp(s, "0") == 0 || strcmp(s, "-0") == 0 ||
-	    strcmp(s, "+0") == 0) {
-		*us = 0;
-		return 0;
-	}
-	return dur_parse(*s == '+' ? s + 1 : s, us);
-}
-
-/* "LOWER,UPPER": durations, LOWER <= UPPER ("-1h,0"). */
-static void
-parse_within(const char *spec)
-{
-	const char *comma = strchr(spec, ',');
-	char *lo;
-
-	if (comma == NULL)
-		diag_usage("invalid value \"%s\" for option --within: expected "
-		    "LOWER,UPPER (e.g. -1h,0)", spec);
-	lo = xstrndup(spec, (size_t)(comma - spec));
-	if (bound(lo, &conf.lo) != 0 || bound(comma + 1, &conf.hi) != 0) {
-		free(lo);
-		diag_usage("invalid value \"%s\" for option --within: not two "
-		    "durations (e.g. -1h,0 or -30s,30s)", spec);
-	}
-	free(lo);
-	if (conf.lo > conf.hi)
-		diag_usage("invalid value \"%s\" for option --within: LOWER is "
-		    "after UPPER", spec);
 }
 
 static int

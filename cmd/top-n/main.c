@@ -79,7 +79,6 @@ static int *found;			/* token per name, per line */
 static int *by_slot, *part_slot;
 
 static void	usage(FILE *);
-static void	parse_by(const char *);
 static void	setup_lookup(void);
 static void	read_input(struct lread *);
 static void	on_idle(void *, int);
@@ -137,7 +136,13 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			parse_by(optarg);
+			conf.by = xrealloc(conf.by, (conf.nby + 1) *
+			    sizeof(*conf.by));
+			buf_reset(&q);
+			if (byopt_parse(&conf.by[conf.nby], optarg, &q) != 0)
+				diag_usage("invalid value \"%s\" for option "
+				    "--by: %s", optarg, q.data);
+			conf.nby++;
 			break;
 		case 'n':
 			conf.n = (size_t)opts_int("limit", optarg, 1,
@@ -191,6 +196,7 @@ main(int argc, char **argv)
 			conf.by[i].desc = !asc;
 	opts_end();
 
+	buf_reset(&q);
 	jout_quote_buf(&q, conf.rank, strlen(conf.rank));
 	conf.rankkeylen = q.len + 2;
 	conf.rankkey = xmalloc(conf.rankkeylen + 1);
@@ -259,34 +265,6 @@ main(int argc, char **argv)
 	jscan_free(&doc);
 	jout_close(&jout_stdout);
 	diag_exit(status);
-}
-
-/* "FIELD", "FIELD:asc" or "FIELD:desc". */
-static void
-parse_by(const char *arg)
-{
-	const char *colon = strrchr(arg, ':');
-	struct bykey *k;
-	char *name;
-	size_t len = strlen(arg);
-	int desc = -1;		/* the default, known once --asc is seen */
-
-	if (colon != NULL && strcmp(colon, ":asc") == 0) {
-		desc = 0;
-		len = (size_t)(colon - arg);
-	} else if (colon != NULL && strcmp(colon, ":desc") == 0) {
-		desc = 1;
-		len = (size_t)(colon - arg);
-	}
-	conf.by = xrealloc(conf.by, (conf.nby + 1) * sizeof(*conf.by));
-	k = &conf.by[conf.nby];
-	name = xstrndup(arg, len);
-	if (field_parse(&k->f, name) != 0)
-		diag_usage("invalid value \"%s\" for option --by: not a field "
-		    "name", arg);
-	free(name);
-	k->desc = desc;
-	conf.nby++;
 }
 
 /* The slot of field f in names[], added when new; -1 for a dotted path. */

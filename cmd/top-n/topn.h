@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "byopt.h"
 #include "decimal.h"
 #include "field.h"
 #include "jscan.h"
@@ -17,12 +18,6 @@
 #define T_MAX	TS_INF			/* end of input, or "infinity" */
 
 enum emit { EMIT_FINAL, EMIT_UPDATE };
-
-/* One --by key. */
-struct bykey {
-	struct field	 f;
-	int		 desc;		/* largest first */
-};
 
 struct conf {
 	size_t		 n;		/* -n: rows per partition */

@@ -104,7 +104,6 @@ static int bound_slot[2] = { -1, -1 };	/* --assign: window_start, _end */
 
 static void	usage(FILE *);
 static void	setup_lookup(void);
-static void	parse_having(const char *);
 static void	setup_groups(void);
 static void	build_signature(void);
 static void	read_input(struct lread *);
@@ -349,8 +348,15 @@ main(int argc, char **argv)
 			conf.offset += m;
 	}
 	setup_groups();
-	for (size_t k = 0; k < nhaving_specs; k++)
-		parse_having(having_specs[k]);
+	conf.having = xcalloc(nhaving_specs + 1, sizeof(*conf.having));
+	for (size_t k = 0; k < nhaving_specs; k++) {
+		buf_reset(&err);
+		if (having_parse(&conf.having[k], having_specs[k], &conf.aggs,
+		    &conf.group, &err) != 0)
+			diag_usage("invalid value \"%s\" for option --having: "
+			    "%s", having_specs[k], err.data);
+		conf.nhaving++;
+	}
 	free(having_specs);
 	opts_end();
 
@@ -438,7 +444,7 @@ main(int argc, char **argv)
 	field_list_free(&conf.group);
 	field_free(&conf.time);
 	for (size_t k = 0; k < conf.nhaving; k++)
-		free(conf.having[k].lit);
+		having_free(&conf.having[k]);
 	free(conf.having);
 	free(conf.signature);
 	free(names);
@@ -638,91 +644,6 @@ setup_groups(void)
 	free(gname);
 	buf_free(&name);
 	buf_free(&key);
-}
-
-/* "NAME OP VALUE": NAME an aggregate or group output name, VALUE a JSON
- * literal (a bare word is a string). */
-static void
-parse_having(const char *spec)
-{
-	static const struct { const char *op; enum hop h; } ops[] = {
-		{ ">=", H_GE }, { "<=", H_LE }, { "!=", H_NE }, { "<>", H_NE },
-		{ ">", H_GT }, { "<", H_LT }, { "=", H_EQ }
-	};
-	struct having h;
-	struct jdoc d = JDOC_INIT;
-	const char *p = spec, *name, *val, *lit;
-	size_t nlen, i, vlen, llen;
-	struct buf b = BUF_INIT, q = BUF_INIT;
-
-	while (*p == ' ')
-		p++;
-	name = p;
-	while (*p != '\0' && *p != ' ' && strchr("<>=!", *p) == NULL)
-		p++;
-	nlen = (size_t)(p - name);
-	while (*p == ' ')
-		p++;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strncmp(p, ops[i].op, strlen(ops[i].op)) == 0)
-			break;
-	if (nlen == 0 || i == sizeof(ops) / sizeof(ops[0]))
-		diag_usage("invalid value \"%s\" for option --having: "
-		    "expected NAME OP VALUE, OP one of > >= < <= = !=", spec);
-	memset(&h, 0, sizeof(h));
-	h.op = ops[i].h;
-	p += strlen(ops[i].op);
-	while (*p == ' ')
-		p++;
-	val = p;
-	vlen = strlen(val);
-	while (vlen > 0 && val[vlen - 1] == ' ')
-		vlen--;
-	if (vlen == 0)
-		diag_usage("invalid value \"%s\" for option --having: no "
-		    "value to compare with", spec);
-	buf_append(&b, name, nlen);
-	h.col = INT32_MIN;
-	for (i = 0; i < conf.aggs.n; i++)
-		if (strcmp(conf.aggs.a[i].name, b.data) == 0)
-			h.col = (int)i;
-	if (h.col == INT32_MIN) {
-		/* group output names are set up later: compare paths */
-		for (i = 0; i < conf.group.n; i++) {
-			buf_reset(&q);
-			field_out_name(&conf.group.f[i], &q);
-			if (strcmp(q.data, b.data) == 0)
-				h.col = -1 - (int)i;
-		}
-	}
-	if (h.col == INT32_MIN)
-		diag_usage("invalid value \"%s\" for option --having: no "
-		    "aggregate or group field named \"%s\"", spec, b.data);
-	if (jscan_parse(&d, val, vlen) == 0 && jscan_type(&d, 0) != J_OBJECT
-	    && jscan_type(&d, 0) != J_ARRAY) {
-		struct dec x;
-
-		/* compared exactly: within numeric's range, as values are */
-		if (jscan_type(&d, 0) == J_NUMBER &&
-		    dec_parse(&x, val, vlen) == DEC_ERANGE)
-			diag_usage("invalid value \"%s\" for option --having: "
-			    "number out of range", spec);
-		buf_reset(&q);
-		json_canon(&d, 0, &q, &lit, &llen);
-		h.lit = xstrndup(lit, llen);
-		h.litlen = llen;
-	} else {
-		buf_reset(&q);
-		jout_quote_buf(&q, val, vlen);
-		h.lit = xstrndup(q.data, q.len);
-		h.litlen = q.len;
-	}
-	conf.having = xrealloc(conf.having, (conf.nhaving + 1) *
-	    sizeof(*conf.having));
-	conf.having[conf.nhaving++] = h;
-	jscan_free(&d);
-	buf_free(&b);
-	buf_free(&q);
 }
 
 /* What a state file must agree on to be read back. */

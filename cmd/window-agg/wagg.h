@@ -10,6 +10,7 @@
 #include "agg.h"
 #include "buf.h"
 #include "field.h"
+#include "having.h"
 #include "jout.h"
 #include "tstamp.h"
 
@@ -18,15 +19,6 @@
 
 enum wkind { W_TUMBLE, W_HOP, W_CUMULATE, W_SESSION };
 enum emit { EMIT_FINAL, EMIT_UPDATE };
-enum hop { H_GT, H_GE, H_LT, H_LE, H_EQ, H_NE };
-
-/* One --having condition: output column OP literal. */
-struct having {
-	int		 col;		/* aggregate index, or -1 - group index */
-	enum hop	 op;
-	char		*lit;		/* canonical JSON text of the literal */
-	size_t		 litlen;
-};
 
 struct conf {
 	enum wkind	 kind;
