@@ -189,14 +189,36 @@ int
 aggs_parse(struct aggs *g, const char *spec, struct buf *err)
 {
 	const char *p = spec;
+	size_t n = g->n, nin = g->nin, i;
+	int need_time = g->need_time, *numeric;
 
+	/* an input of earlier aggregates may be marked numeric by this spec */
+	numeric = xcalloc(nin + 1, sizeof(*numeric));
+	for (i = 0; i < nin; i++)
+		numeric[i] = g->in[i].numeric;
 	for (;;) {
 		if (parse_one(g, p, &p, err) != 0)
-			return -1;
-		if (*p == '\0')
+			break;
+		if (*p == '\0') {
+			free(numeric);
 			return 0;
+		}
 		p++;		/* the comma */
 	}
+	/* Refused: what this spec added goes again, so that g is as it was
+	 * (the aggregates before it, and their inputs, untouched). */
+	for (i = 0; i < nin; i++)
+		g->in[i].numeric = numeric[i];
+	free(numeric);
+	while (g->n > n) {
+		g->n--;
+		free(g->a[g->n].name);
+		free(g->a[g->n].key);
+	}
+	while (g->nin > nin)
+		field_free(&g->in[--g->nin].f);
+	g->need_time = need_time;
+	return -1;
 }
 
 void

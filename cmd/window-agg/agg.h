@@ -118,8 +118,9 @@ struct aggs {
 	int		 need_time;	/* first/last present */
 };
 
-/* Parse one --agg value ("sum(total_price) as revenue, count") into g.
- * Returns 0, or -1 with a message in err. */
+/* Parse one --agg value ("sum(total_price) as revenue, count"), adding its
+ * aggregates to those of g. Returns 0, or -1 with a message in err and g
+ * as it was. */
 int	aggs_parse(struct aggs *g, const char *spec, struct buf *err);
 void	aggs_free(struct aggs *g);
 
