@@ -55,9 +55,6 @@ add_input(struct aggs *g, const char *arg, size_t n, int numeric,
 	char *text = xstrndup(arg, n);
 	size_t i;
 
-	/* trim trailing blanks */
-	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
-		text[--n] = '\0';
 	for (i = 0; i < g->nin; i++)
 		if (strcmp(g->in[i].f.text, text) == 0) {
 			g->in[i].numeric |= numeric;
@@ -110,6 +107,11 @@ parse_one(struct aggs *g, const char *p, const char **endp, struct buf *err)
 			return -1;
 		}
 		arglen = (size_t)(close - arg);
+		/* blanks around the argument are no part of it: "count(* )"
+		 * is count(*), as "count( *)" is */
+		while (arglen > 0 && (arg[arglen - 1] == ' ' ||
+		    arg[arglen - 1] == '\t'))
+			arglen--;
 		s = skipws(close + 1);
 		if (a.fn == AF_COUNT && arglen == 1 && *arg == '*')
 			arglen = 0, arg = NULL;

@@ -35,6 +35,18 @@ test_parse(void)
 	    "\"as\")");
 	aggs_free(&g);
 
+	/* blanks around an argument are not part of it, "*" included */
+	CHECK_INT(aggs_parse(&g, "count(* ) as a, count( *) as b, "
+	    "count(\t*\t) as c, max( x\t) as d, min(x)", &err), 0);
+	CHECK_INT(g.n, 5);
+	CHECK(g.n == 5 && g.a[0].fn == AF_COUNT && g.a[0].in == -1 &&
+	    g.a[1].fn == AF_COUNT && g.a[2].fn == AF_COUNT);
+	CHECK_INT(g.nin, 1);
+	CHECK(g.nin == 1 && strcmp(g.in[0].f.text, "x") == 0);
+	CHECK(g.n == 5 && g.a[3].in == 0 && g.a[4].in == 0);
+	buf_reset(&err);
+	CHECK_INT(aggs_parse(&g, "sum( )", &err), -1);
+	CHECK_STR(err.data, "sum() needs a field");
 	aggs_free(&g);
 	buf_free(&err);
 }
