@@ -81,7 +81,7 @@ field_free(struct field *f)
 int
 field_list_parse(struct field_list *l, const char *spec, const char **bad)
 {
-	size_t pos = 0, start;
+	size_t pos = 0, start, n0 = l->n;
 	char *tmp = xmalloc(strlen(spec) + 1);
 	int more;
 
@@ -90,6 +90,9 @@ field_list_parse(struct field_list *l, const char *spec, const char **bad)
 		take_item(spec, &pos, ',', tmp, 1, &more);
 		l->f = xrealloc(l->f, (l->n + 1) * sizeof(*l->f));
 		if (field_parse(&l->f[l->n], tmp) != 0) {
+			/* the items of this spec before the bad one go */
+			while (l->n > n0)
+				field_free(&l->f[--l->n]);
 			free(tmp);
 			*bad = spec + start;
 			return -1;

@@ -46,7 +46,7 @@ int	field_parse(struct field *f, const char *spec);
 void	field_free(struct field *f);
 
 /* Append the fields of a comma-separated list to l. 0, or -1 on a bad one
- * (*bad then points into spec at the offending item). */
+ * (*bad then points into spec at the offending item) with l as it was. */
 int	field_list_parse(struct field_list *l, const char *spec,
 	    const char **bad);
 void	field_list_free(struct field_list *l);

@@ -220,18 +220,17 @@ test_list_bad(void)
 	static const struct {
 		const char	*spec;
 		size_t		 bad_off;	/* where *bad must point */
-		size_t		 n_ok;		/* items appended before */
 	} cases[] = {
-		{ "a,,b", 2, 1 },
-		{ "a,", 2, 1 },
-		{ ",a", 0, 0 },
-		{ "", 0, 0 },
-		{ ",", 0, 0 },
-		{ "a,b..c,d", 2, 1 },
-		{ "a,b,.c", 4, 2 },
-		{ "a,b,c.", 4, 2 },
-		{ "x\\,y,", 5, 1 },
-		{ "a.b,c,d,", 8, 3 },
+		{ "a,,b", 2 },
+		{ "a,", 2 },
+		{ ",a", 0 },
+		{ "", 0 },
+		{ ",", 0 },
+		{ "a,b..c,d", 2 },
+		{ "a,b,.c", 4 },
+		{ "a,b,c.", 4 },
+		{ "x\\,y,", 5 },
+		{ "a.b,c,d,", 8 },
 	};
 	struct field_list l = { NULL, 0 };
 	const char *bad;
@@ -243,9 +242,15 @@ test_list_bad(void)
 		CHECK(bad != NULL);
 		if (bad != NULL)
 			CHECK_INT(bad - cases[i].spec, cases[i].bad_off);
-		/* good items before the bad one stay in the list; freeing
-		 * it must release everything */
-		CHECK_INT(l.n, cases[i].n_ok);
+		/* the good items before the bad one are not kept: a refused
+		 * list leaves l as it was */
+		CHECK_INT(l.n, 0);
+		field_list_free(&l);
+		/* nor are they appended to what l holds */
+		CHECK_INT(field_list_parse(&l, "p.q,r", &bad), 0);
+		CHECK_INT(field_list_parse(&l, cases[i].spec, &bad), -1);
+		CHECK_INT(l.n, 2);
+		CHECK(l.n == 2 && strcmp(l.f[1].text, "r") == 0);
 		field_list_free(&l);
 	}
 }
