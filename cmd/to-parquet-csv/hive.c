@@ -234,6 +234,7 @@ bad:
 	free(fs);
 	free(item);
 	buf_free(&seg);
+	hive_free(h);	/* the levels before the bad one */
 	*err = msg;
 	return -1;
 }

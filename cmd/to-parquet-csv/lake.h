@@ -77,7 +77,8 @@ struct hive {
 /* Parse a --partition-by list: "f", "date(f)", "hour(f)", each optionally
  * after "name=" (the directory level's name), comma-separated ("\,", "\."
  * and "\=" for a comma, dot or equals sign in a name). 0, or -1 with *err
- * (static) saying what is wrong. An empty list is fine (no partitions). */
+ * (static) saying what is wrong and h empty (nothing to free). An empty
+ * list is fine (no partitions). */
 int	hive_parse(struct hive *h, const char *spec, const char **err);
 /* Add a member to look up with the keys' fields; returns its index. */
 size_t	hive_lookup_add(struct hive *h, const char *name, size_t len);
