@@ -407,6 +407,22 @@ Try "to-parquet-csv --help" for more information.'
 {"id":5,"k":"b"}'
 }
 
+@test "a partition level's name leaves room for a null or a date: longer is a usage error" {
+	# a null value is __HIVE_DEFAULT_PARTITION__ (26 bytes): 228 + "="
+	# + 26 is NAME_MAX, which every file system takes
+	name=$(printf 'n%.0s' $(seq 228))
+	run -0 to-parquet-csv -o "$T/lake" -p "$name" <<<'{"id":1}'
+	run -0 ls "$T/lake"
+	assert_output "$name=__HIVE_DEFAULT_PARTITION__"
+	run -2 --separate-stderr to-parquet-csv -o "$T/lake2" -p "${name}n" </dev/null
+	assert_equal "${stderr%%$'\n'*}" "to-parquet-csv: invalid value \"${name}n\" for option --partition-by: the directory name of \"$(printf 'n%.0s' $(seq 40))...\" is too long (229 bytes escaped, at most 228)"
+	# counted escaped: 77 bytes of "%" are 231
+	pct=$(printf '%%%.0s' $(seq 77))
+	run -2 --separate-stderr to-parquet-csv -o "$T/lake2" -p "id,$pct=date(ts)" </dev/null
+	assert_equal "${stderr%%$'\n'*}" "to-parquet-csv: invalid value \"id,$pct=date(ts)\" for option --partition-by: the directory name of \"$(printf '%%%.0s' $(seq 40))...\" is too long (231 bytes escaped, at most 228)"
+	[ ! -e "$T/lake2" ]
+}
+
 # ---------------------------------------------------------------------
 # Bad lines
 

@@ -195,6 +195,18 @@ hive_parse(struct hive *h, const char *spec, const char **err)
 		else
 			hive_escape(&seg, k->field, k->flen);
 		buf_putc(&seg, '=');
+		/* Values are checked against HIVE_SEG_MAX as rows come, but
+		 * the ones of fixed length (a null, a date, an hour) are
+		 * not: the name must leave room for the longest of them. */
+		if (seg.len + strlen(HIVE_DEFAULT) > HIVE_SEG_MAX) {
+			snprintf(msg, sizeof(msg), "the directory name of "
+			    "\"%.40s%s\" is too long (%zu bytes escaped, at "
+			    "most %zu)", item, strlen(item) > 40 ? "..." : "",
+			    seg.len - 1, HIVE_SEG_MAX - strlen(HIVE_DEFAULT) -
+			    1);
+			free(k->field);
+			goto bad;
+		}
 		k->seg = xstrndup(seg.data, seg.len);
 		k->seglen = seg.len;
 		k->name = xstrdup(name != NULL ? name : k->kind == HIVE_DATE ?
