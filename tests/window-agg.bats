@@ -965,6 +965,8 @@ Try \"window-agg --help\" for more information."
 	check 'invalid value "sum" for option --agg: sum needs a field: sum(FIELD)' -t t --tumble 1m -a sum
 	check 'invalid value "count,count" for option --agg: two aggregates named "count" (name one with "as")' -t t --tumble 1m -a count,count
 	check '--assign and --agg do not go together' -t t --tumble 1m -a count --assign
+	check '--assign does not go with --having or --emit=update' -t t --tumble 1m --assign --emit update
+	check '--assign does not go with --having or --emit=update' -t t --tumble 1m -g k --assign --having 'k > 5'
 	check '--drain goes with --state' -t t --tumble 1m -a count --drain
 	check 'invalid value "weekly" for option --emit: expected final or update' -t t --tumble 1m -a count --emit weekly
 	check 'invalid value "h" for option --time-unit: expected s, ms, us or ns' -t t --time-unit h --tumble 1m -a count

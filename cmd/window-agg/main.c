@@ -332,7 +332,7 @@ main(int argc, char **argv)
 		diag_usage("--assign and --agg do not go together");
 	if (!conf.assign && conf.aggs.n == 0)
 		diag_usage("no aggregate given: use --agg (or --assign)");
-	if (conf.assign && (conf.nhaving > 0 || conf.emit == EMIT_UPDATE))
+	if (conf.assign && (nhaving_specs > 0 || conf.emit == EMIT_UPDATE))
 		diag_usage("--assign does not go with --having or "
 		    "--emit=update");
 	if (conf.drain && conf.state_path == NULL)
