@@ -148,8 +148,9 @@ struct promise {
 	uint32_t	 crc;
 };
 
-static void __attribute__((noreturn)) DIAG_PRINTF(2, 3)
-refuse(const char *path, const char *fmt, ...)
+/* "state file \"PATH\": what is wrong" into err; returns -1. */
+static int DIAG_PRINTF(3, 4)
+refuse(struct buf *err, const char *path, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -157,19 +158,30 @@ refuse(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag_errx(EXIT_DATA, "state file \"%s\": %s", path, msg);
+	buf_printf(err, "state file \"%s\": %s", path, msg);
+	return -1;
 }
 
-/* Check the header line h[0..n) (without "\n") against tool; fill *p. */
-static void
+/* "could not read \"PATH\": strerror" into err; returns -1. */
+static int
+read_error(struct buf *err, const char *path)
+{
+	buf_printf(err, "could not read \"%s\": %s", path, strerror(errno));
+	return -1;
+}
+
+/* Check the header line h[0..n) (without "\n") against tool; fill *p.
+ * 0, or -1 with the reason in err. */
+static int
 check_header(const char *path, const char *tool, const char *h, size_t n,
-    struct promise *p)
+    struct promise *p, struct buf *err)
 {
 	json_error_t je;
 	json_t *j, *v;
 	const char *key, *s;
 	char *end;
 	unsigned long x;
+	int rc;
 
 	j = json_loadb(h, n, 0, &je);
 	if (!json_is_object(j) ||
@@ -179,29 +191,28 @@ check_header(const char *path, const char *tool, const char *h, size_t n,
 			if (strlen(key) > 6 && strcmp(key + strlen(key) - 6,
 			    "_state") == 0 && json_is_integer(v)) {
 				json_decref(j);
-				refuse(path, "written by an earlier version, "
-				    "without a checksum: finish it with that "
-				    "version (--drain), or remove it to start "
-				    "afresh");
+				return refuse(err, path, "written by an earlier "
+				    "version, without a checksum: finish it "
+				    "with that version (--drain), or remove it "
+				    "to start afresh");
 			}
 		json_decref(j);
-		refuse(path, "no state header: not a state file, or damaged");
+		return refuse(err, path, "no state header: not a state file, "
+		    "or damaged");
 	}
 	if (!json_is_integer(v) || json_integer_value(v) != STATEFILE_VERSION) {
-		int known = json_is_integer(v);
-
-		json_decref(j);
-		refuse(path, "state format %s, this version reads %d",
-		    known ? "of another version" : "unknown",
+		rc = refuse(err, path, "state format %s, this version reads %d",
+		    json_is_integer(v) ? "of another version" : "unknown",
 		    STATEFILE_VERSION);
+		json_decref(j);
+		return rc;
 	}
 	s = json_string_value(json_object_get(j, "tool"));
 	if (s != NULL && strcmp(s, tool) != 0) {
-		char other[64];
-
-		snprintf(other, sizeof(other), "%s", s);
+		rc = refuse(err, path, "the state of %.63s, not of %s", s,
+		    tool);
 		json_decref(j);
-		refuse(path, "the state of %s, not of %s", other, tool);
+		return rc;
 	}
 	v = json_object_get(j, "crc32c");
 	s = json_string_value(v);
@@ -212,23 +223,25 @@ check_header(const char *path, const char *tool, const char *h, size_t n,
 	    !json_is_integer(json_object_get(j, "lines")) ||
 	    !json_is_integer(json_object_get(j, "bytes"))) {
 		json_decref(j);
-		refuse(path, "damaged state header");
+		return refuse(err, path, "damaged state header");
 	}
 	p->crc = (uint32_t)x;
 	p->lines = (uint64_t)json_integer_value(json_object_get(j, "lines"));
 	p->bytes = (uint64_t)json_integer_value(json_object_get(j, "bytes"));
 	json_decref(j);
+	return 0;
 }
 
 /*
  * Read fd from its start: the header, then the rest checked against it.
- * Returns the length of the header line with its "\n".
+ * Returns the length of the header line with its "\n", or -1 with the
+ * reason in err.
  */
-static size_t
-verify(int fd, const char *path, const char *tool)
+static ssize_t
+verify(int fd, const char *path, const char *tool, struct buf *err)
 {
 	static char chunk[64 * 1024];
-	struct promise p;
+	struct promise p = { 0, 0, 0 };
 	uint64_t lines = 0, bytes = 0;
 	uint32_t crc = 0;
 	size_t have = 0, hlen = 0, i;
@@ -241,22 +254,24 @@ verify(int fd, const char *path, const char *tool)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			diag_err(EXIT_DATA, "could not read \"%s\"", path);
+			return read_error(err, path);
 		if (n == 0)
 			break;
 		nl = memchr(chunk + have, '\n', (size_t)n);
 		have += (size_t)n;
 	}
 	if (have == 0)
-		refuse(path, "empty");
+		return refuse(err, path, "empty");
 	if (nl == NULL || nl - chunk > HEADER_MAX) {
 		if (nl == NULL && have < HEADER_MAX && have >= 19 &&
 		    memcmp(chunk, "{\"cdc_pipes_state\":", 19) == 0)
-			refuse(path, "truncated in its header");
-		refuse(path, "no state header: not a state file, or damaged");
+			return refuse(err, path, "truncated in its header");
+		return refuse(err, path, "no state header: not a state file, "
+		    "or damaged");
 	}
 	hlen = (size_t)(nl - chunk) + 1;
-	check_header(path, tool, chunk, hlen - 1, &p);
+	if (check_header(path, tool, chunk, hlen - 1, &p, err) != 0)
+		return -1;
 	/* the rest: count and checksum */
 	for (i = hlen;;) {
 		if (i < have) {
@@ -269,67 +284,96 @@ verify(int fd, const char *path, const char *tool)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			diag_err(EXIT_DATA, "could not read \"%s\"", path);
+			return read_error(err, path);
 		if (n == 0)
 			break;
 		have = (size_t)n;
 		i = 0;
 	}
 	if (bytes < p.bytes || (bytes == p.bytes && lines < p.lines))
-		refuse(path, "truncated: the header says %" PRIu64 " lines "
-		    "(%" PRIu64 " bytes), the file has %" PRIu64 " (%" PRIu64
-		    " bytes)", p.lines, p.bytes, lines, bytes);
+		return refuse(err, path, "truncated: the header says %" PRIu64
+		    " lines (%" PRIu64 " bytes), the file has %" PRIu64 " (%"
+		    PRIu64 " bytes)", p.lines, p.bytes, lines, bytes);
 	if (bytes != p.bytes || lines != p.lines)
-		refuse(path, "longer than its header says: %" PRIu64 " lines "
-		    "(%" PRIu64 " bytes), not %" PRIu64 " (%" PRIu64 " bytes)",
-		    lines, bytes, p.lines, p.bytes);
+		return refuse(err, path, "longer than its header says: %"
+		    PRIu64 " lines (%" PRIu64 " bytes), not %" PRIu64 " (%"
+		    PRIu64 " bytes)", lines, bytes, p.lines, p.bytes);
 	if (crc != p.crc)
-		refuse(path, "damaged: its checksum is %08" PRIx32 ", the "
-		    "header says %08" PRIx32, crc, p.crc);
+		return refuse(err, path, "damaged: its checksum is %08" PRIx32
+		    ", the header says %08" PRIx32, crc, p.crc);
 	if (lines == 0)		/* every tool writes a line of its own */
-		refuse(path, "no %s state after the header", tool);
-	return hlen;
+		return refuse(err, path, "no %s state after the header", tool);
+	return (ssize_t)hlen;
+}
+
+int
+statefile_load(const char *path, const char *tool,
+    int (*line)(json_t *j, uint64_t n, void *arg), void *arg,
+    struct buf *err)
+{
+	struct lread r;
+	json_error_t je;
+	json_t *j;
+	const char *text;
+	size_t len;
+	ssize_t hlen;
+	int fd, rc;
+
+	if (strcmp(path, "-") == 0) {
+		buf_puts(err, "--state needs a file, not \"-\"");
+		return STATEFILE_EUSAGE;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		buf_printf(err, "could not open \"%s\": %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if ((hlen = verify(fd, path, tool, err)) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (lseek(fd, (off_t)hlen, SEEK_SET) < 0) {
+		rc = read_error(err, path);
+		close(fd);
+		return rc;
+	}
+	lread_fdopen(&r, fd, path, (size_t)1 << 40);
+	while ((rc = lread_next(&r, &text, &len)) == LREAD_LINE) {
+		j = json_loadb(text, len, 0, &je);
+		rc = j == NULL ? -1 : line(j, r.lineno, arg);
+		json_decref(j);
+		if (rc == -1)
+			buf_printf(err, "%s:%llu: not a %s state line%s%s",
+			    path, (unsigned long long)r.lineno + 1, tool,
+			    j == NULL ? ": " : "", j == NULL ? je.text : "");
+		if (rc < 0) {
+			lread_close(&r);
+			return rc;
+		}
+	}
+	if (rc == LREAD_ERROR) {
+		rc = read_error(err, path);
+		lread_close(&r);
+		return rc;
+	}
+	lread_close(&r);
+	return 0;
 }
 
 int
 statefile_read(const char *path, const char *tool,
     int (*line)(json_t *j, uint64_t n, void *arg), void *arg)
 {
-	struct lread r;
-	json_error_t je;
-	json_t *j;
-	const char *text;
-	size_t len, hlen;
-	int fd, rc;
+	struct buf err = BUF_INIT;
+	int rc;
 
 	if (strcmp(path, "-") == 0)
 		diag_errx(EXIT_USAGE, "--state needs a file, not \"-\"");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 1;
-		diag_err(EXIT_DATA, "could not open \"%s\"", path);
-	}
-	hlen = verify(fd, path, tool);
-	if (lseek(fd, (off_t)hlen, SEEK_SET) < 0)
-		diag_err(EXIT_DATA, "could not read \"%s\"", path);
-	lread_fdopen(&r, fd, path, (size_t)1 << 40);
-	while ((rc = lread_next(&r, &text, &len)) == LREAD_LINE) {
-		j = json_loadb(text, len, 0, &je);
-		rc = j == NULL ? -1 : line(j, r.lineno, arg);
-		json_decref(j);
-		if (rc == -1) {
-			lread_close(&r);
-			diag_errx(EXIT_DATA, "%s:%llu: not a %s state line%s%s",
-			    path, (unsigned long long)r.lineno + 1, tool,
-			    j == NULL ? ": " : "", j == NULL ? je.text : "");
-		}
-		if (rc < 0) {
-			lread_close(&r);
-			return rc;
-		}
-	}
-	if (rc == LREAD_ERROR)
-		diag_err(EXIT_DATA, "could not read \"%s\"", path);
-	lread_close(&r);
-	return 0;
+	rc = statefile_load(path, tool, line, arg, &err);
+	if (rc == -1)
+		diag_errx(EXIT_DATA, "%s", err.data);
+	buf_free(&err);
+	return rc;
 }

@@ -57,6 +57,24 @@ int	statefile_read(const char *path, const char *tool,
 	    int (*line)(json_t *j, uint64_t n, void *arg), void *arg);
 
 /*
+ * statefile_read without exiting, for a tool that reports and exits in its
+ * main: the same checks and calls, but a file that is refused, a line()
+ * that returns -1 and a read error return -1 with the message
+ * statefile_read would give appended to err (the program name aside), and
+ * a path of "-" returns STATEFILE_EUSAGE with its message. line() may have
+ * been called for lines before the one that failed: what they set up is
+ * the caller's to throw away. Returns 0, 1 when path does not exist, -1,
+ * STATEFILE_EUSAGE, or the other negative value a line() returned (a line
+ * may return STATEFILE_EUSAGE too, for a state written with other
+ * settings: a usage error, which the caller words).
+ */
+#define STATEFILE_EUSAGE	(-2)
+struct buf;
+int	statefile_load(const char *path, const char *tool,
+	    int (*line)(json_t *j, uint64_t n, void *arg), void *arg,
+	    struct buf *err);
+
+/*
  * Replace path with text[0..len) atomically, as above but with no header:
  * for small files other programs read (pgcdc-tail's --lsn-file). Fatal
  * (exit 1) on any error, after removing the temporary file.

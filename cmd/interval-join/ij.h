@@ -95,6 +95,18 @@ void	join_save(struct buf *out);
 struct json_t;
 int	join_load(struct json_t *line);
 
+/* state.c */
+/* Read --state path back into the join, the clocks and the right fields
+ * seen: 0, 1 when there is no such file (a first run), -1 with the reason
+ * in err when it is damaged or malformed, or STATEFILE_EUSAGE with the
+ * reason when it belongs to other settings (or path is "-"). What a
+ * refused file set up is the caller's to throw away (join_free,
+ * emit_free). */
+int	state_load(const char *path, struct buf *err);
+/* Write the state to path; wm is the combined watermark the inputs
+ * promised (their ends not counted). */
+void	state_save(const char *path, int64_t wm);
+
 /* emit.c */
 struct jdoc;
 void	emit_setup(const struct jdoc *input);

@@ -30,7 +30,6 @@
 #include "statefile.h"
 
 #define SHORTOPTS	"?Vqv"
-#define STATE_VERSION	1
 #define BATCH		256	/* lines read from one input in a turn */
 
 enum {
@@ -99,10 +98,9 @@ static int *found[2], time_slot[2], *key_slot[2];
 
 static void	usage(FILE *);
 static void	setup_lookup(int);
+static int64_t	side_wm(int, int);
 static void	build_signature(void);
 static void	run(void);
-static void	state_load(void);
-static void	state_save(void);
 
 static void
 usage(FILE *fp)
@@ -330,8 +328,12 @@ main(int argc, char **argv)
 	join_setup();
 	emit_setup(&doc);
 	build_signature();
-	if (conf.state_path != NULL)
-		state_load();
+	if (conf.state_path != NULL) {
+		buf_reset(&tmp);
+		if ((c = state_load(conf.state_path, &tmp)) < 0)
+			diag_errx(c == STATEFILE_EUSAGE ? EXIT_USAGE :
+			    EXIT_DATA, "%s", tmp.data);
+	}
 
 	sigstop_install(&stop);
 
@@ -346,7 +348,10 @@ main(int argc, char **argv)
 		join_advance();
 	}
 	if (conf.state_path != NULL)
-		state_save();
+		/* what the inputs promised (an in-band infinity included),
+		 * not the end of this run */
+		state_save(conf.state_path, side_wm(LEFT, 0) < side_wm(RIGHT,
+		    0) ? side_wm(LEFT, 0) : side_wm(RIGHT, 0));
 	jout_flush(&jout_stdout);
 
 	for (s = LEFT; s <= RIGHT; s++)
@@ -770,115 +775,4 @@ run(void)
 			idle_check();
 		}
 	}
-}
-
-/* ---------------------------------------------------------------------
- * --state
- */
-
-static int
-get_time(json_t *h, const char *name, int64_t *v)
-{
-	json_t *j = json_object_get(h, name);
-
-	if (json_is_null(j)) {
-		*v = T_MIN;
-		return 0;
-	}
-	if (!json_is_integer(j))
-		return -1;
-	*v = json_integer_value(j);
-	return 0;
-}
-
-static int
-load_line(json_t *j, uint64_t lineno, void *arg)
-{
-	char **other = arg;
-	const char *sig;
-	json_t *h;
-	int s;
-
-	if (lineno > 1)
-		return join_load(j);
-	sig = json_string_value(json_object_get(j, "settings"));
-	if (json_integer_value(json_object_get(j, "interval_join_state")) !=
-	    STATE_VERSION || sig == NULL)
-		return -1;
-	if (strcmp(sig, conf.signature) != 0) {
-		*other = xstrdup(sig);
-		return -2;
-	}
-	for (s = LEFT; s <= RIGHT; s++) {
-		h = json_object_get(j, side_name[s]);
-		if (!json_is_object(h) || get_time(h, "max_time",
-		    &clk.s[s].max_ts) != 0 || get_time(h, "watermark",
-		    &clk.s[s].inband) != 0)
-			return -1;
-	}
-	if (get_time(j, "watermark", &clk.wm) != 0 ||
-	    get_time(j, "watermark_out", &clk.wm_out) != 0 ||
-	    !json_is_integer(json_object_get(j, "seq")) ||
-	    emit_load(json_object_get(j, "right_fields")) != 0)
-		return -1;
-	clk.seq = (uint64_t)json_integer_value(json_object_get(j, "seq"));
-	return 0;
-}
-
-static void
-state_load(void)
-{
-	char *other = NULL;
-
-	if (statefile_read(conf.state_path, "interval-join", load_line,
-	    &other) == -2)
-		diag_errx(EXIT_USAGE, "state file \"%s\" was written with "
-		    "other settings (%s), not these (%s): use the same "
-		    "options, or remove the file to start afresh",
-		    conf.state_path, other, conf.signature);
-}
-
-/* A clock: null before any watermark; +infinity (an input's in-band
- * "infinity": the pipeline was drained) as INT64_MAX. */
-static void
-put_time(struct buf *b, const char *name, int64_t v)
-{
-	if (v == T_MIN)
-		buf_printf(b, "\"%s\":null", name);
-	else
-		buf_printf(b, "\"%s\":%lld", name, (long long)v);
-}
-
-static void
-state_save(void)
-{
-	struct buf b = BUF_INIT;
-	int s;
-
-	buf_printf(&b, "{\"interval_join_state\":%d,\"settings\":",
-	    STATE_VERSION);
-	jout_quote_buf(&b, conf.signature, strlen(conf.signature));
-	for (s = LEFT; s <= RIGHT; s++) {
-		buf_printf(&b, ",\"%s\":{", side_name[s]);
-		put_time(&b, "max_time", clk.s[s].max_ts);
-		buf_putc(&b, ',');
-		/* what this input promised, idle time included; not its end */
-		put_time(&b, "watermark", clk.s[s].inband > clk.s[s].idle_wm ?
-		    clk.s[s].inband : clk.s[s].idle_wm);
-		buf_putc(&b, '}');
-	}
-	buf_putc(&b, ',');
-	/* what the inputs promised (an in-band infinity included), not the
-	 * end of this run */
-	put_time(&b, "watermark", side_wm(LEFT, 0) < side_wm(RIGHT, 0) ?
-	    side_wm(LEFT, 0) : side_wm(RIGHT, 0));
-	buf_putc(&b, ',');
-	put_time(&b, "watermark_out", clk.wm_out);
-	buf_printf(&b, ",\"seq\":%llu,\"right_fields\":",
-	    (unsigned long long)clk.seq);
-	emit_save(&b);
-	buf_puts(&b, "}\n");
-	join_save(&b);
-	statefile_write(conf.state_path, "interval-join", b.data, b.len);
-	buf_free(&b);
 }

@@ -26,6 +26,7 @@
 #include "opts.h"
 #include "progress.h"
 #include "sigstop.h"
+#include "statefile.h"
 #include "wagg.h"
 
 #define SHORTOPTS	"?Va:g:qt:v"
@@ -374,8 +375,12 @@ main(int argc, char **argv)
 	setup_lookup();
 	win_setup();
 	build_signature();
-	if (conf.state_path != NULL)
-		state_load(conf.state_path);
+	if (conf.state_path != NULL) {
+		buf_reset(&err);
+		if ((c = state_load(conf.state_path, &err)) < 0)
+			diag_errx(c == STATEFILE_EUSAGE ? EXIT_USAGE :
+			    EXIT_DATA, "%s", err.data);
+	}
 
 	sigstop_install(&stop);
 

@@ -8,6 +8,7 @@
  * the count and checksum that make a damaged file refused when read.
  */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -55,8 +56,8 @@ get_count(json_t *h, const char *name, uint64_t *v)
 	return 0;
 }
 
-/* The header line: 0, -1 when malformed, -2 when written with other
- * settings (they are copied to *other). */
+/* The header line: 0, -1 when malformed, STATEFILE_EUSAGE when written
+ * with other settings (they are copied to *other). */
 static int
 load_header(json_t *h, char **other)
 {
@@ -70,7 +71,7 @@ load_header(json_t *h, char **other)
 		return -1;
 	if (strcmp(sig, conf.signature) != 0) {
 		*other = xstrdup(sig);
-		return -2;
+		return STATEFILE_EUSAGE;
 	}
 	if (get_time(h, "watermark", &clk.wm) != 0 ||
 	    get_time(h, "max_time", &clk.max_ts) != 0 ||
@@ -93,16 +94,21 @@ load_line(json_t *j, uint64_t lineno, void *arg)
 	return lineno == 1 ? load_header(j, other) : win_load(j);
 }
 
-void
-state_load(const char *path)
+int
+state_load(const char *path, struct buf *err)
 {
 	char *other = NULL;
+	int rc;
 
-	if (statefile_read(path, "window-agg", load_line, &other) == -2)
-		diag_errx(EXIT_USAGE, "state file \"%s\" was written with "
-		    "other settings (%s), not these (%s): use the same "
-		    "options, or remove the file to start afresh", path,
-		    other, conf.signature);
+	rc = statefile_load(path, "window-agg", load_line, &other, err);
+	if (other != NULL) {
+		buf_printf(err, "state file \"%s\" was written with other "
+		    "settings (%s), not these (%s): use the same options, or "
+		    "remove the file to start afresh", path, other,
+		    conf.signature);
+		free(other);
+	}
+	return rc;
 }
 
 void

@@ -101,7 +101,13 @@ struct json_t;
 int	win_load(struct json_t *line);
 
 /* state.c */
-void	state_load(const char *path);
+/* Read --state path back into the windows, the clocks and the counters
+ * (before the run's own): 0, 1 when there is no such file (a first run),
+ * -1 with the reason in err when it is damaged or malformed, or
+ * STATEFILE_EUSAGE with the reason when it belongs to other settings (or
+ * path is "-"). What a refused file set up is the caller's to throw away
+ * (win_free). */
+int	state_load(const char *path, struct buf *err);
 void	state_save(const char *path);
 
 #endif

@@ -1,18 +1,21 @@
 /*
  * test_statefile.c: unit tests for the state files' checksum and round
- * trip. The refusals exit the program: tests/window-agg.bats and
- * tests/interval-join.bats cover them.
+ * trip, and for refusals as statefile_load returns them (statefile_read
+ * exits with them: tests/window-agg.bats and tests/interval-join.bats
+ * cover that).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "statefile.h"
 #include "unit.h"
 
 static void	test_crc(void);
 static void	test_roundtrip(void);
+static void	test_load_refused(void);
 
 static void
 test_crc(void)
@@ -87,11 +90,55 @@ test_roundtrip(void)
 	rmdir(dir);
 }
 
+/* statefile_load: a refusal is a return with its message, not an exit. */
+static void
+test_load_refused(void)
+{
+	char dir[] = "/tmp/test_statefile.XXXXXX", path[64], want[160];
+	const char *text = "{\"a\":1}\n";
+	struct buf err = BUF_INIT;
+	struct seen s;
+	FILE *fp;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/st", dir);
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(statefile_load(path, "tool", collect, &s, &err), 1);
+	CHECK_INT(err.len, 0);
+	CHECK_INT(statefile_load("-", "tool", collect, &s, &err),
+	    STATEFILE_EUSAGE);
+	CHECK_STR(err.data, "--state needs a file, not \"-\"");
+	fp = fopen(path, "w");
+	if (fp != NULL)
+		fclose(fp);
+	buf_reset(&err);
+	CHECK_INT(statefile_load(path, "tool", collect, &s, &err), -1);
+	snprintf(want, sizeof(want), "state file \"%s\": empty", path);
+	CHECK_STR(err.data, want);
+	statefile_write(path, "tool", text, strlen(text));
+	buf_reset(&err);
+	CHECK_INT(statefile_load(path, "other", collect, &s, &err), -1);
+	snprintf(want, sizeof(want), "state file \"%s\": the state of tool, "
+	    "not of other", path);
+	CHECK_STR(err.data, want);
+	buf_reset(&err);
+	CHECK_INT(statefile_load(path, "tool", collect, &s, &err), 0);
+	CHECK_STR(s.text, "{\"a\":1};");
+	CHECK_INT(err.len, 0);
+	buf_free(&err);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	UNIT_NAME("test_statefile");
 	test_crc();
 	test_roundtrip();
+	test_load_refused();
 	return unit_report();
 }
