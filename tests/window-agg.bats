@@ -817,6 +817,56 @@ EOF
 {"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","k":3,"count":1}'
 }
 
+@test "--state: lines whose checksum holds but whose values window-agg never writes are refused" {
+	for k in 1 2; do echo "{\"t\":$k,\"k\":$k,\"v\":\"a$k\"}"; done |
+		window-agg -q -t t --tumble 1m -g k -a 'count, min(v) as mn' --emit update --state "$T/win" >/dev/null
+	for k in 1 2; do echo "{\"t\":$k,\"k\":$k,\"v\":\"a$k\"}"; done |
+		window-agg -q -t t --session 1m -g k -a 'count, min(v) as mn' --state "$T/sess" >/dev/null
+	# edit line 3 of FILE with sed EXPR, checksum it anew: it is refused
+	refused() {
+		local file=$1 expr=$2 kind=$3
+		sed "3$expr" "$T/$file" >"$T/bad"
+		cmp -s "$T/bad" "$T/$file" && fail "sed '$expr' changed nothing"
+		restate "$T/bad"
+		run -1 --separate-stderr window-agg -t t $kind -g k -a 'count, min(v) as mn' ${4:-} --state "$T/bad" </dev/null
+		assert_output ''
+		assert_equal "$stderr" "window-agg: $T/bad:3: not a window-agg state line"
+	}
+	# a value that is no JSON would be written out as it is
+	refused win 's/\[\["\\"a1\\"",1/[["a1",1/' '--tumble 1m' '--emit update'
+	# nor is one written otherwise than window-agg writes values
+	refused win 's/\[\["\\"a1\\"",1/[[" \\"a1\\"",1/' '--tumble 1m' '--emit update'
+	refused win 's/\[\["\\"a1\\"",1/[["\\"\\\\u0061\\"",1/' '--tumble 1m' '--emit update'
+	# a value no row holds
+	refused win 's/\[\["\\"a1\\"",1/[["\\"a1\\"",0/' '--tumble 1m' '--emit update'
+	# a group key that is no JSON, or not one value per group field
+	refused win 's/"key":"1"/"key":"one"/' '--tumble 1m' '--emit update'
+	refused win 's/"key":"1"/"key":"1\\u001f2"/' '--tumble 1m' '--emit update'
+	# (too few parts made the results read past the key)
+	for k in 1 2; do echo "{\"t\":$k,\"k\":$k,\"v\":\"a$k\"}"; done |
+		window-agg -q -t t --tumble 1m -g k,v -a 'count, min(v) as mn' --state "$T/two" >/dev/null
+	sed '3s/"key":"1\\u001f\\"a1\\""/"key":"1"/' "$T/two" >"$T/bad"
+	restate "$T/bad"
+	run -1 --separate-stderr window-agg -t t --tumble 1m -g k,v -a 'count, min(v) as mn' --state "$T/bad" --drain </dev/null
+	assert_equal "$stderr" "window-agg: $T/bad:3: not a window-agg state line"
+	# a result shown that is no row
+	refused win 's/"shown":"{/"shown":"[{/' '--tumble 1m' '--emit update'
+	# bounds: the end before the start, or beyond the times there are
+	refused win 's/"window":\[0,60000000,0\]/"window":[60000000,0,0]/' '--tumble 1m' '--emit update'
+	refused win 's/"window":\[0,60000000,0\]/"window":[0,9223372036854775807,0]/' '--tumble 1m' '--emit update'
+	refused win 's/"window":\[0,60000000,0\]/"window":[0,60000000,2]/' '--tumble 1m' '--emit update'
+	# a session's rows: their arguments as read, times within it
+	refused sess 's/"\[\\"a1\\"\]"/"[\\"a1\\""/' '--session 1m'
+	refused sess 's/"\[\\"a1\\"\]"/"[\\"a1\\",2]"/' '--session 1m'
+	refused sess 's/"recs":\[\[1000,/"recs":[[999,/' '--session 1m'
+	refused sess 's/"recs":\[\[1000,/"recs":[[1001,/' '--session 1m'
+	# the files as written are good
+	run -0 window-agg -t t --tumble 1m -g k -a 'count, min(v) as mn' --emit update --state "$T/win" --drain </dev/null
+	run -0 window-agg -t t --session 1m -g k -a 'count, min(v) as mn' --state "$T/sess" --drain </dev/null
+	assert_output '{"window_start":"1970-01-01T00:00:00.001Z","window_end":"1970-01-01T00:01:00.001Z","k":1,"count":1,"mn":"a1"}
+{"window_start":"1970-01-01T00:00:00.002Z","window_end":"1970-01-01T00:01:00.002Z","k":2,"count":1,"mn":"a2"}'
+}
+
 # rows N: N rows one millisecond apart, each its own group, all in one
 # minute: a state of N groups.
 rows() {

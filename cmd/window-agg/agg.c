@@ -269,6 +269,23 @@ json_canon(const struct jdoc *d, int t, struct buf *out, const char **p,
 	*p = jscan_raw(d, t, len);
 }
 
+int
+json_canonical(const char *s, size_t n)
+{
+	static struct jdoc d = JDOC_INIT;
+	struct buf tmp = BUF_INIT;
+	const char *p;
+	size_t len;
+	int ok;
+
+	if (jscan_parse(&d, s, n) != 0)
+		return 0;
+	json_canon(&d, 0, &tmp, &p, &len);
+	ok = len == n && memcmp(p, s, n) == 0;
+	buf_free(&tmp);
+	return ok;
+}
+
 /* Text s[0..n) as a number: NUM_DEC when struct dec holds it, NUM_WIDE for
  * the rare number beyond that, NUM_NONE when it is no JSON number, or
  * AGG_RANGE beyond numeric's range. */
@@ -1061,7 +1078,10 @@ agg_load(const struct aggspec *a, union aggst *st, json_t *j)
 			    !json_is_integer(json_array_get(el, 3)))
 				return -1;
 			n = json_string_length(json_array_get(el, 0));
-			if (n == 0)
+			/* a live value, as json_canon wrote it: it is
+			 * written out as it is, and compared as text */
+			if (n == 0 || !json_canonical(s, n) ||
+			    json_integer_value(json_array_get(el, 1)) < 1)
 				return -1;
 			num = vclass(s[0]) == 0 ?
 			    parse_number(s, n, &d) : NUM_NONE;

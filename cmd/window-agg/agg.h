@@ -164,6 +164,10 @@ int	agg_load(const struct aggspec *a, union aggst *st,
 void	json_canon(const struct jdoc *d, int t, struct buf *out,
 	    const char **p, size_t *len);
 
+/* 1 when s[0..n) is one JSON value written as json_canon writes it (no
+ * blanks around it, a string with escapes quoted anew), else 0. */
+int	json_canonical(const char *s, size_t n);
+
 /* Compare two JSON values given as canonical texts: numbers by exact value,
  * strings by unescaped bytes, numbers < strings < booleans < others. */
 int	json_value_cmp(const char *a, size_t alen, const char *b, size_t blen);

@@ -1401,6 +1401,84 @@ win_save(struct buf *out)
 	}
 }
 
+/*
+ * What a state file holds is written out as it is (group keys, values,
+ * results already shown) or read again as a row would be (session
+ * records): each must be what window-agg itself would have put there, or
+ * the file is refused, as a damaged one is. A checksum tells only that
+ * the bytes are those written.
+ */
+
+/* A group key: one canonical JSON value per group field, "\x1f" apart. */
+static int
+key_ok(const char *key, size_t n)
+{
+	const char *p = key, *end = key + n, *sep;
+	size_t i;
+
+	if (conf.group.n == 0)
+		return n == 0;
+	for (i = 0; i < conf.group.n; i++) {
+		sep = memchr(p, '\x1f', (size_t)(end - p));
+		if ((sep == NULL) != (i == conf.group.n - 1))
+			return 0;
+		if (sep == NULL)
+			sep = end;
+		if (!json_canonical(p, (size_t)(sep - p)))
+			return 0;
+		p = sep + 1;
+	}
+	return 1;
+}
+
+/* A session record: the aggregate arguments of a row aggs_read took, as
+ * rec_data writes them. */
+static int
+rec_ok(const char *data, size_t n)
+{
+	static struct jdoc d = JDOC_INIT;
+	int tok[64], *tp = tok, t, bad, ok = 0;
+	const char *raw;
+	size_t i, len;
+
+	if (conf.aggs.nin > 64)
+		tp = xcalloc(conf.aggs.nin, sizeof(*tp));
+	if (jscan_parse(&d, data, n) != 0 || jscan_type(&d, 0) != J_ARRAY ||
+	    jscan_count(&d, 0) != conf.aggs.nin)
+		goto out;
+	for (i = 0, t = jscan_child(&d, 0); t >= 0;
+	    i++, t = jscan_after(&d, 0, t)) {
+		raw = jscan_raw(&d, t, &len);
+		if (!json_canonical(raw, len))
+			goto out;
+		tp[i] = jscan_type(&d, t) == J_NULL ? -1 : t;
+	}
+	ok = aggs_read(&conf.aggs, &d, tp, S.rvals, &bad) == 0;
+out:
+	if (tp != tok)
+		free(tp);
+	return ok;
+}
+
+/* Window or session bounds: finite times, start before end (at end for a
+ * session of one row and no gap), fired 0 or 1. */
+static int
+bounds_ok(int64_t start, int64_t end, int fired, int session)
+{
+	return start >= TS_MIN && end <= TS_MAX && (session ? start <= end :
+	    start < end) && (fired == 0 || fired == 1);
+}
+
+/* A string holding a JSON object (a row, a result). */
+static int
+object_ok(json_t *s)
+{
+	static struct jdoc d = JDOC_INIT;
+
+	return jscan_parse(&d, json_string_value(s), json_string_length(s)) ==
+	    0 && jscan_type(&d, 0) == J_OBJECT;
+}
+
 static int
 load_grp(json_t *j, struct grp *g)
 {
@@ -1415,6 +1493,8 @@ load_grp(json_t *j, struct grp *g)
 	g->seq = (uint64_t)json_integer_value(json_object_get(j, "seq"));
 	shown = json_object_get(j, "shown");
 	if (json_is_string(shown)) {
+		if (!object_ok(shown))	/* a result, retracted as it is */
+			return -1;
 		g->shownlen = json_string_length(shown);
 		g->shown = xstrndup(json_string_value(shown), g->shownlen);
 	}
@@ -1449,7 +1529,7 @@ win_load(json_t *line)
 	struct sess *s;
 	struct win *w;
 	struct grp *g;
-	int64_t start, end;
+	int64_t start, end, t;
 	int fired;
 	size_t i;
 	void **slot;
@@ -1457,13 +1537,15 @@ win_load(json_t *line)
 	if ((a = json_object_get(line, "window")) != NULL) {
 		groups = json_object_get(line, "groups");
 		if (conf.kind == W_SESSION || bounds(a, &start, &end, &fired)
-		    != 0 || !json_is_array(groups))
+		    != 0 || !bounds_ok(start, end, fired, 0) ||
+		    !json_is_array(groups))
 			return -1;
 		w = win_get(start, end);
 		w->fired = fired;
 		json_array_foreach(groups, i, gj) {
 			key = json_object_get(gj, "key");
-			if (!json_is_string(key))
+			if (!json_is_string(key) || !key_ok(json_string_value(
+			    key), json_string_length(key)))
 				return -1;
 			slot = hmap_put(&w->groups, json_string_value(key),
 			    json_string_length(key));
@@ -1480,7 +1562,9 @@ win_load(json_t *line)
 		rows = json_object_get(line, "assigned");
 		recs = json_object_get(line, "recs");
 		if (conf.kind != W_SESSION || bounds(a, &start, &end, &fired)
-		    != 0 || !json_is_string(key) || !json_is_array(rows) ||
+		    != 0 || !bounds_ok(start, end, fired, 1) ||
+		    !json_is_string(key) || !key_ok(json_string_value(key),
+		    json_string_length(key)) || !json_is_array(rows) ||
 		    !json_is_array(recs))
 			return -1;
 		slot = hmap_put(&S.sgroups, json_string_value(key),
@@ -1502,10 +1586,17 @@ win_load(json_t *line)
 			if (!json_is_array(rj) || !json_is_integer(
 			    json_array_get(rj, 0)) || !json_is_integer(
 			    json_array_get(rj, 1)) || !json_is_string(
-			    json_array_get(rj, 2)))
+			    json_array_get(rj, 2)) || !rec_ok(json_string_value(
+			    json_array_get(rj, 2)), json_string_length(
+			    json_array_get(rj, 2))))
 				return -1;
-			sess_add_rec(s, json_integer_value(json_array_get(rj,
-			    0)), (uint64_t)json_integer_value(
+			/* a row's time: within the session, which reaches
+			 * the gap past it (win_fits: without overflow) */
+			t = json_integer_value(json_array_get(rj, 0));
+			if (t < start || !win_fits(t) ||
+			    ts_add_sat(t, conf.gap) > end)
+				return -1;
+			sess_add_rec(s, t, (uint64_t)json_integer_value(
 			    json_array_get(rj, 1)), json_string_value(
 			    json_array_get(rj, 2)), json_string_length(
 			    json_array_get(rj, 2)));
@@ -1513,6 +1604,7 @@ win_load(json_t *line)
 		json_array_foreach(rows, i, rj) {
 			if (!json_is_array(rj) || !json_is_integer(
 			    json_array_get(rj, 0)) || !json_is_string(
+			    json_array_get(rj, 1)) || !object_ok(
 			    json_array_get(rj, 1)))
 				return -1;
 			sess_buffer_row(s, (uint64_t)json_integer_value(
