@@ -345,9 +345,11 @@ statefile_load(const char *path, const char *tool,
 		rc = j == NULL ? -1 : line(j, r.lineno, arg);
 		json_decref(j);
 		if (rc == -1)
-			buf_printf(err, "%s:%llu: not a %s state line%s%s",
-			    path, (unsigned long long)r.lineno + 1, tool,
-			    j == NULL ? ": " : "", j == NULL ? je.text : "");
+			buf_printf(err, "%s:%llu: not %s %s state line%s%s",
+			    path, (unsigned long long)r.lineno + 1,
+			    tool[0] != '\0' && strchr("aeiou", tool[0]) !=
+			    NULL ? "an" : "a", tool, j == NULL ? ": " : "",
+			    j == NULL ? je.text : "");
 		if (rc < 0) {
 			lread_close(&r);
 			return rc;

@@ -47,11 +47,11 @@ void	statefile_write(const char *path, const char *tool, const char *text,
  * tool's lines parsed by jansson (borrowed: it is released after the call)
  * and its 1-based number among them (1 is the line after the header).
  * line() returns 0, -1 for a malformed line (reported as 'PATH:N: not a
- * TOOL state line', N the line of the file, exit 1), or another negative
- * value to stop reading, which is returned. The whole file is verified
- * against its header first (see above): a file that fails is reported,
- * naming it and what is wrong, and the program exits 1. Returns 0 after
- * the last line, 1 when path does not exist (a first run).
+ * TOOL state line', "an" before a vowel, N the line of the file, exit 1),
+ * or another negative value to stop reading, which is returned. The whole
+ * file is verified against its header first (see above): a file that
+ * fails is reported, naming it and what is wrong, and the program exits 1.
+ * Returns 0 after the last line, 1 when path does not exist (a first run).
  */
 int	statefile_read(const char *path, const char *tool,
 	    int (*line)(json_t *j, uint64_t n, void *arg), void *arg);
