@@ -356,6 +356,47 @@ EOF
 	assert_line -n 0 '{"k":1,"t":"2026-11-22T10:00:00Z"}'
 }
 
+@test "--state: lines whose checksum holds but whose rows interval-join never writes are refused" {
+	I=(--on k --left-time t --right-time t --within=0,1h --pick first --type left)
+	T2=(--on k --left-time t --right-time t --temporal --watermark-delay 1h)
+	printf '%s\n' '{"k":1,"t":1}' >"$T/l"
+	printf '%s\n' '{"k":1,"t":2,"v":3}' >"$T/r"
+	interval-join "${I[@]}" --left "$T/l" --right "$T/r" --state "$T/int" >/dev/null
+	interval-join "${T2[@]}" --left "$T/l" --right "$T/r" --state "$T/tem" >/dev/null
+	# edit line LINE of FILE with sed EXPR, checksum it anew: it is refused
+	refused() {
+		local file=$1 line=$2 expr=$3
+		shift 3
+		sed "$line$expr" "$T/$file" >"$T/bad"
+		cmp -s "$T/bad" "$T/$file" && fail "sed '$expr' changed nothing"
+		restate "$T/bad"
+		run -1 --separate-stderr interval-join "$@" --left /dev/null --right /dev/null --state "$T/bad"
+		assert_output ''
+		assert_equal "$stderr" "interval-join: $T/bad:$line: not an interval-join state line"
+	}
+	# rows are written out as they are: each the text of a JSON object
+	refused int 3 's/"text":"{\\"k\\":1,\\"t\\":1}"/"text":"[1]"/' "${I[@]}"
+	refused int 3 's/"text":"{\\"k\\":1,\\"t\\":1}"/"text":"{\\"k\\":1} "/' "${I[@]}"
+	refused int 3 's/"best":"{/"best":"x{/' "${I[@]}"
+	refused tem 4 's/"text":"{/"text":"{{/' "${T2[@]}"
+	# a left row of --pick that matched has its match
+	refused int 3 's/"best":"[^}]*}"/"best":null/' "${I[@]}"
+	# temporal: a right row is a version, a waiting left row has its key
+	refused tem 3 's/"row":\[0,/"row":[1,/' "${T2[@]}"
+	refused tem 3 's/"key":"1"/"key":null/' "${T2[@]}"
+	refused tem 4 's/"version":\[2000,2,0\]/"version":[2000,2,7]/' "${T2[@]}"
+	# the right fields of unmatched rows: never "__kind"
+	sed '2s/"right_fields":\["k"/"right_fields":["__kind"/' "$T/int" >"$T/bad"
+	restate "$T/bad"
+	run -1 --separate-stderr interval-join "${I[@]}" --left /dev/null --right /dev/null --state "$T/bad"
+	assert_equal "$stderr" "interval-join: $T/bad:2: not an interval-join state line"
+	# the files as written are good
+	run -0 interval-join "${I[@]}" --left /dev/null --right /dev/null --state "$T/int" --drain
+	assert_output '{"k":1,"t":1,"right_k":1,"right_t":2,"v":3}'
+	run -0 interval-join "${T2[@]}" --left /dev/null --right /dev/null --state "$T/tem" --drain
+	assert_output ''
+}
+
 @test "SIGTERM with --state keeps waiting rows for the next run" {
 	mkfifo "$T/l" "$T/r"
 	interval-join --left "$T/l" --right "$T/r" --on k --left-time t --right-time t \

@@ -217,7 +217,10 @@ emit_load(json_t *names)
 	if (!json_is_array(names))
 		return -1;
 	json_array_foreach(names, i, v) {
-		if (!json_is_string(v))
+		/* right members are written under these names: never one
+		 * with a meaning of its own ("__kind" is dropped) */
+		if (!json_is_string(v) || field_reserved(json_string_value(v),
+		    json_string_length(v)))
 			return -1;
 		*hmap_put(&rnames, json_string_value(v),
 		    json_string_length(v)) = (void *)1;

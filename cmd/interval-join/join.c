@@ -604,6 +604,27 @@ get_i64(json_t *a, size_t i, int64_t *v)
 	return 0;
 }
 
+/*
+ * A row's text, as a state file holds it, is written out as it is: it must
+ * be the text of one JSON object, as jscan_raw gives a row that came in
+ * (emit.c splices members after all but its last byte). A checksum tells
+ * only that the bytes are those written, not that interval-join wrote them.
+ */
+static int
+row_text_ok(json_t *s)
+{
+	static struct jdoc d = JDOC_INIT;
+	size_t n;
+
+	if (!json_is_string(s))
+		return 0;
+	if (jscan_parse(&d, json_string_value(s), json_string_length(s)) != 0
+	    || jscan_type(&d, 0) != J_OBJECT)
+		return 0;
+	jscan_raw(&d, 0, &n);
+	return n == json_string_length(s);
+}
+
 int
 join_load(json_t *line)
 {
@@ -615,12 +636,12 @@ join_load(json_t *line)
 
 	text = json_object_get(line, "text");
 	key = json_object_get(line, "key");
-	if (!json_is_string(text))
+	if (!row_text_ok(text))
 		return -1;
 	if ((a = json_object_get(line, "version")) != NULL) {
 		if (!conf.temporal || !json_is_string(key) ||
 		    get_i64(a, 0, &t) || get_i64(a, 1, &seq) ||
-		    get_i64(a, 2, &matched))
+		    get_i64(a, 2, &matched) || (matched != 0 && matched != 1))
 			return -1;
 		version_add(json_string_value(key), json_string_length(key),
 		    t, (uint64_t)seq, (int)matched, json_string_value(text),
@@ -632,6 +653,22 @@ join_load(json_t *line)
 	    || get_i64(a, 3, &matched) || get_i64(a, 4, &best_t) ||
 	    get_i64(a, 5, &best_seq) || (side != LEFT && side != RIGHT))
 		return -1;
+	best = json_object_get(line, "best");
+	if (conf.temporal) {
+		/* a left row waiting for its version: matched -1 for a null
+		 * key, else 0 and the key */
+		if (side != LEFT || (matched != -1 && matched != 0) ||
+		    (matched == 0 && !json_is_string(key)))
+			return -1;
+	} else {
+		/* matched 0 or 1; the best match so far of a --pick row
+		 * is a row too, and a matched one has it */
+		if ((matched != 0 && matched != 1) || (!json_is_null(best) &&
+		    !row_text_ok(best)) || (side == RIGHT && (matched ||
+		    !json_is_null(best))) || (conf.pick != PICK_ALL &&
+		    matched && !json_is_string(best)))
+			return -1;
+	}
 	memset(&in, 0, sizeof(in));
 	in.side = (int)side;
 	in.t = t;
@@ -643,16 +680,13 @@ join_load(json_t *line)
 	r->best_t = best_t;
 	r->best_seq = (uint64_t)best_seq;
 	if (conf.temporal) {
-		if (side != LEFT)
-			return -1;
-		if (json_is_string(key)) {
+		if (matched == 0) {
 			r->bestlen = json_string_length(key);
 			r->best = xstrndup(json_string_value(key), r->bestlen);
 		}
 		heap_push(&J.pending, r->t, r);
 		return 0;
 	}
-	best = json_object_get(line, "best");
 	if (json_is_string(best)) {
 		r->bestlen = json_string_length(best);
 		r->best = xstrndup(json_string_value(best), r->bestlen);

@@ -83,3 +83,26 @@ print(struct.unpack("i", n)[0])' "$1") == 0 ]]
 lines_at_least() {
 	[[ -f $2 && $(wc -l <"$2") -ge $1 ]]
 }
+
+# restate FILE: give state FILE (its lines edited) the header statefile.c
+# would write for them: their count, bytes and CRC-32C.
+restate() {
+	python3 - "$1" <<'EOF'
+import json, sys
+p = sys.argv[1]
+data = open(p, 'rb').read()
+head, body = data.split(b'\n', 1)
+tab = []
+for i in range(256):
+    c = i
+    for _ in range(8):
+        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    tab.append(c)
+c = 0xFFFFFFFF
+for b in body:
+    c = tab[(c ^ b) & 0xFF] ^ (c >> 8)
+h = json.loads(head)
+h.update(lines=body.count(b'\n'), bytes=len(body), crc32c='%08x' % (c ^ 0xFFFFFFFF))
+open(p, 'wb').write(json.dumps(h, separators=(',', ':')).encode() + b'\n' + body)
+EOF
+}
