@@ -86,9 +86,12 @@ having_parse(struct having *h, const char *spec, const struct aggs *g,
 	}
 	if (jscan_parse(&d, val, vlen) == 0 && jscan_type(&d, 0) != J_OBJECT
 	    && jscan_type(&d, 0) != J_ARRAY) {
-		/* compared exactly: within numeric's range, as values are */
+		/* compared exactly: within numeric's range, as values are
+		 * (the number's own text: blanks other than spaces may be
+		 * around it) */
+		lit = jscan_raw(&d, 0, &llen);
 		if (jscan_type(&d, 0) == J_NUMBER &&
-		    dec_parse(&x, val, vlen) == DEC_ERANGE) {
+		    dec_parse(&x, lit, llen) == DEC_ERANGE) {
 			buf_puts(err, "number out of range");
 			goto out;
 		}
