@@ -259,19 +259,20 @@ table_learn_key(struct table *t, const struct jdoc *d, int obj)
 }
 
 void
-store_drain(struct table *t, void (*fn)(const struct row *))
+store_drain(struct table *t, void (*fn)(const struct row *, void *),
+    void *arg)
 {
 	struct hmap_entry *e;
 	size_t i;
 
 	for (i = 0; i < t->npending; i++) {
-		fn(t->pending[i]);
+		fn(t->pending[i], arg);
 		free(t->pending[i]);
 	}
 	free(t->pending);
 	t->pending = NULL;
 	t->npending = 0;
 	HMAP_FOREACH(&t->rows, e)
-		fn(e->val);
+		fn(e->val, arg);
 	hmap_free(&t->rows, free);
 }
