@@ -2,8 +2,8 @@
  * fuzz_opts.c: libFuzzer target for the option values that have a syntax
  * of their own: window-agg's --agg and --having, to-parquet-csv's --schema
  * and --partition-by (-p), interval-join's --on and --within, top-n's
- * --by, cdc-unwrap's --key, and the field lists of --group-by and the like
- * (field_list_parse).
+ * --by, cdc-unwrap's --key, --add-fields and --tables, and the field lists
+ * of --group-by and the like (field_list_parse).
  *
  * The first byte picks the parser; the rest is split at newlines into the
  * values given to it, each a C string as argv would hold it (a NUL ends
@@ -19,7 +19,7 @@
  * fuzz-sources: cmd/window-agg/agg.c cmd/window-agg/having.c
  * fuzz-sources: cmd/to-parquet-csv/schema.c cmd/to-parquet-csv/hive.c
  * fuzz-sources: cmd/interval-join/ijopt.c cmd/top-n/byopt.c
- * fuzz-sources: cmd/cdc-unwrap/store.c
+ * fuzz-sources: cmd/cdc-unwrap/store.c cmd/cdc-unwrap/unwrap.c
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -607,6 +607,104 @@ fuzz_key(void)
 	tables_free();
 }
 
+static void
+fuzz_add_fields(void)
+{
+	struct unwrap_conf c;
+	struct buf err = BUF_INIT, key = BUF_INIT;
+	size_t i, k, n;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < NVAL && val[i] != NULL; i++) {
+		n = c.nadd;
+		buf_reset(&err);
+		if (unwrap_add_fields(&c, val[i], &err) != 0) {
+			require(err.len > 0, "refused without a reason");
+			require(c.nadd == n, "a refused --add-fields left "
+			    "fields");
+		}
+	}
+	for (i = 0; i < c.nadd; i++) {
+		const struct addfield *a = &c.add[i];
+
+		check_field(&a->path);
+		require(a->plain == (a->path.nseg == 1), "plain");
+		if (a->plain)
+			check_field(&a->in_source);
+		require(strncmp(a->name, "__", 2) == 0 && a->name[2] != '\0',
+		    "name without \"__\"");
+		buf_reset(&key);
+		buf_putc(&key, ',');
+		jout_quote_buf(&key, a->name, strlen(a->name));
+		buf_putc(&key, ':');
+		require(strcmp(a->key, key.data) == 0, "key is not the "
+		    "quoted name");
+	}
+	buf_reset(&err);
+	if (unwrap_check(&c, &err) == 0)
+		for (i = 0; i < c.nadd; i++) {
+			require(!field_reserved(c.add[i].name,
+			    strlen(c.add[i].name)), "a reserved name taken");
+			for (k = 0; k < i; k++)
+				require(strcmp(c.add[i].name, c.add[k].name) !=
+				    0, "a name twice taken");
+		}
+	else
+		require(err.len > 0, "refused without a reason");
+	unwrap_conf_free(&c);
+	buf_free(&err);
+	buf_free(&key);
+}
+
+static void
+fuzz_tables(void)
+{
+	struct unwrap_conf c, again;
+	struct buf err = BUF_INIT, text = BUF_INIT;
+	const struct tablefilter *t;
+	size_t i, n;
+
+	memset(&c, 0, sizeof(c));
+	memset(&again, 0, sizeof(again));
+	for (i = 0; i < NVAL && val[i] != NULL; i++) {
+		n = c.ntables;
+		buf_reset(&err);
+		if (unwrap_tables(&c, val[i], &err) != 0) {
+			require(err.len > 0, "refused without a reason");
+			require(c.ntables == n, "a refused --tables left "
+			    "tables");
+		}
+	}
+	for (i = 0; i < c.ntables; i++) {
+		t = &c.tables[i];
+		/* a name that no table has would select nothing, silently */
+		require(t->name[0] != '\0', "an empty table name taken");
+		require(t->schema == NULL || t->schema[0] != '\0',
+		    "an empty schema name taken");
+		if (i > 0)
+			buf_putc(&text, ',');
+		if (t->schema != NULL)
+			buf_printf(&text, "%s.", t->schema);
+		buf_puts(&text, t->name);
+	}
+	if (c.ntables > 0) {
+		require(unwrap_tables(&again, text.data, &err) == 0 &&
+		    again.ntables == c.ntables, "written back, refused");
+		for (i = 0; i < c.ntables; i++)
+			require(strcmp(again.tables[i].name,
+			    c.tables[i].name) == 0 && (again.tables[i].schema ==
+			    NULL) == (c.tables[i].schema == NULL) &&
+			    (c.tables[i].schema == NULL ||
+			    strcmp(again.tables[i].schema,
+			    c.tables[i].schema) == 0),
+			    "written back, another table");
+	}
+	unwrap_conf_free(&c);
+	unwrap_conf_free(&again);
+	buf_free(&err);
+	buf_free(&text);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -623,6 +721,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "--within", fuzz_within },
 		{ "--by", fuzz_by },
 		{ "--key", fuzz_key },
+		{ "--add-fields", fuzz_add_fields },
+		{ "--tables", fuzz_tables },
 	};
 	char *copy, *p, *nl;
 	size_t i;
