@@ -290,6 +290,13 @@ status 0'
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "op,,table" for option --add-fields: empty field name at ",table"'
 	run -2 --separate-stderr cdc-unwrap -t 'a,'
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "a," for option --tables: empty table name'
+	# PostgreSQL names are never empty: these would select nothing
+	run -2 --separate-stderr cdc-unwrap -t 'sales,public.'
+	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "sales,public." for option --tables: empty table name'
+	run -2 --separate-stderr cdc-unwrap -t '.sales'
+	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value ".sales" for option --tables: empty schema name'
+	run -2 --separate-stderr cdc-unwrap -t '.'
+	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "." for option --tables: empty table name'
 	run -2 --separate-stderr cdc-unwrap --watermark-delay=-1s
 	assert_equal "${stderr%%$'\n'*}" 'cdc-unwrap: invalid value "-1s" for option --watermark-delay: must not be negative'
 	run -2 --separate-stderr cdc-unwrap --watermark-delay=soon

@@ -115,19 +115,22 @@ unwrap_tables(struct unwrap_conf *c, const char *spec, struct buf *err)
 	for (;;) {
 		comma = strchr(p, ',');
 		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if (n == 0) {
+		dot = memchr(p, '.', n);
+		/* PostgreSQL has no empty names: "a." or ".a" would select
+		 * nothing, silently */
+		if (n == 0 || (dot != NULL && (dot == p || dot == p + n - 1))) {
 			while (c->ntables > n0) {
 				t = &c->tables[--c->ntables];
 				free(t->schema);
 				free(t->name);
 			}
-			buf_puts(err, "empty table name");
+			buf_puts(err, dot == p && n > 1 ? "empty schema name" :
+			    "empty table name");
 			return -1;
 		}
 		c->tables = xrealloc(c->tables, (c->ntables + 1) *
 		    sizeof(*c->tables));
 		t = &c->tables[c->ntables++];
-		dot = memchr(p, '.', n);
 		if (dot != NULL) {
 			t->schema = xstrndup(p, (size_t)(dot - p));
 			t->name = xstrndup(dot + 1, n - (size_t)(dot - p) - 1);
