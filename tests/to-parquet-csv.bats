@@ -447,6 +447,23 @@ part-$(lsn20 7)-$(lsn20 7).parquet"
 	assert_output '{"n":7,"d":7}'
 }
 
+@test "an empty object is a bad line: a file needs a column" {
+	# a Parquet file of such rows alone would have no column, which
+	# DuckDB refuses ("Need at least one non-root column in the file")
+	run -1 --separate-stderr to-parquet-csv -o "$T/e.parquet" <<<'{}'
+	assert_equal "$stderr" 'to-parquet-csv: stdin:1: no field to write: an empty object'
+	[ ! -e "$T/e.parquet" ]
+	run -0 --separate-stderr to-parquet-csv -q --on-error=skip -o "$T/e.parquet" <<<'{}
+{"v":1}
+{ }'
+	run -0 duck "SELECT v FROM read_parquet('$T/e.parquet')"
+	assert_output '{"v":1}'
+	# with partitions, as without
+	run -1 --separate-stderr to-parquet-csv -o "$T/lake" -p d <<<'{"d":"x","v":1}
+{}'
+	assert_equal "$stderr" 'to-parquet-csv: stdin:2: no field to write: an empty object'
+}
+
 @test "a row of nothing but partition columns is a bad line: a file needs a column" {
 	printf '%s\n' '{"d":"x"}' '{"d":"y","v":1}' '{"v":2,"d":"x"}' >"$T/in.ndjson"
 	run -1 --separate-stderr to-parquet-csv -o "$T/lake" -p d "$T/in.ndjson"

@@ -383,23 +383,26 @@ read_lsn(int t, struct lake_lsn *lsn)
 	lsn->valid = 1;
 }
 
-/* Whether every member of the row is a partition column, which the files
- * leave out: such a row would make a file without columns, which readers
+/* What the row has to write, as the files leave out the partition columns:
+ * 1 a member, 0 none (an empty object), -1 none but partition columns. A
+ * row without one could make a file without columns, which readers
  * refuse. */
 static int
-only_partition_columns(void)
+fields_to_write(void)
 {
 	size_t i, members = 0, omitted = 0;
 	int k;
 
-	if (hive.nomit == 0)
+	if ((k = jscan_child(&doc, 0)) < 0)
 		return 0;
-	for (k = jscan_child(&doc, 0); k >= 0; k = jscan_after(&doc, 0, k + 1))
+	if (hive.nomit == 0)
+		return 1;
+	for (; k >= 0; k = jscan_after(&doc, 0, k + 1))
 		members++;
 	for (i = 0; i < hive.n; i++)
 		if (hive.k[i].kind == HIVE_FIELD && found[hive.slot[i]] >= 0)
 			omitted++;
-	return members <= omitted;
+	return members > omitted ? 1 : -1;
 }
 
 static void
@@ -428,7 +431,11 @@ process_line(const struct line *l)
 		bad(l, "%s", hwhy);
 		return;
 	}
-	if (only_partition_columns()) {
+	switch (fields_to_write()) {
+	case 0:
+		bad(l, "no field to write: an empty object");
+		return;
+	case -1:
 		bad(l, "no field left to write: every member is a partition "
 		    "column, which the files leave to the paths");
 		return;
