@@ -191,10 +191,10 @@ check_header(const char *path, const char *tool, const char *h, size_t n,
 			if (strlen(key) > 6 && strcmp(key + strlen(key) - 6,
 			    "_state") == 0 && json_is_integer(v)) {
 				json_decref(j);
-				return refuse(err, path, "written by an earlier "
-				    "version, without a checksum: finish it "
-				    "with that version (--drain), or remove it "
-				    "to start afresh");
+				return refuse(err, path, "written by an "
+				    "earlier version, without a checksum: "
+				    "finish it with that version (--drain), or "
+				    "remove it to start afresh");
 			}
 		json_decref(j);
 		return refuse(err, path, "no state header: not a state file, "

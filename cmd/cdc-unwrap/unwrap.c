@@ -38,7 +38,7 @@ struct unwrap {
 	/* the line being unwrapped */
 	const char	*line;
 	size_t		 len;
-	int		 env;		/* envelope token (payload if wrapped) */
+	int		 env;		/* envelope (the payload if wrapped) */
 	const char	*prefix;	/* "" or "payload." for messages */
 	struct buf	 extra;		/* ",\"__op\":\"c\"..." for every row */
 	int		*em;		/* envelope members, by E_* then add */
@@ -638,7 +638,8 @@ changelog(struct unwrap *u, char op, struct table *t, int before, int after)
 		return;
 	case 'd':
 		if (before < 0) {
-			warn_once(t, W_PARTIAL, "deletes carry no before image");
+			warn_once(t, W_PARTIAL,
+			    "deletes carry no before image");
 			return;
 		}
 		if (complete) {
@@ -657,7 +658,8 @@ changelog(struct unwrap *u, char op, struct table *t, int before, int after)
 		}
 		emit_tok(u, before, "-D", 0);
 		if (partial)
-			warn_once(t, W_PARTIAL, "before images hold only the key");
+			warn_once(t, W_PARTIAL,
+			    "before images hold only the key");
 		return;
 	case 't':
 		if (complete) {

@@ -26,7 +26,7 @@
 struct addfield {
 	struct field	 path;		/* from the envelope root */
 	struct field	 in_source;	/* "source.<name>" for a plain name */
-	int		 plain;		/* no dot: envelope first, then source */
+	int		 plain;		/* no dot: envelope, then source */
 	char		*name;		/* "__name", unescaped */
 	char		*key;		/* ",\"__name\":" ready to splice */
 };

@@ -16,7 +16,7 @@ enum hop { H_GT, H_GE, H_LT, H_LE, H_EQ, H_NE };
 
 /* One --having condition: output column OP literal. */
 struct having {
-	int		 col;		/* aggregate index, or -1 - group index */
+	int		 col;		/* aggregate, or -1 - group field */
 	enum hop	 op;
 	char		*lit;		/* canonical JSON text of the literal */
 	size_t		 litlen;
