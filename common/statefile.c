@@ -379,3 +379,27 @@ statefile_read(const char *path, const char *tool,
 	buf_free(&err);
 	return rc;
 }
+
+void
+statefile_put_time(struct buf *b, const char *name, int64_t us)
+{
+	if (us == INT64_MIN)
+		buf_printf(b, "\"%s\":null", name);
+	else
+		buf_printf(b, "\"%s\":%" PRId64, name, us);
+}
+
+int
+statefile_get_time(json_t *obj, const char *name, int64_t *us)
+{
+	json_t *j = json_object_get(obj, name);
+
+	if (json_is_null(j)) {
+		*us = INT64_MIN;
+		return 0;
+	}
+	if (!json_is_integer(j))
+		return -1;
+	*us = json_integer_value(j);
+	return 0;
+}

@@ -31,6 +31,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A clock in a state line, the same in every tool: "NAME":null for
+ * INT64_MIN (-infinity: no watermark yet), else "NAME":microseconds
+ * (+infinity, a drained input, as INT64_MAX); appended to b without a
+ * separator. statefile_get_time reads member name of obj back: 0, or -1
+ * when it is neither null nor an integer. */
+struct buf;
+void	statefile_put_time(struct buf *b, const char *name, int64_t us);
+int	statefile_get_time(json_t *obj, const char *name, int64_t *us);
+
 /* The version of the header line. */
 #define STATEFILE_VERSION	1
 

@@ -20,21 +20,6 @@
 
 static const char *const side_name[2] = { "left", "right" };
 
-static int
-get_time(json_t *h, const char *name, int64_t *v)
-{
-	json_t *j = json_object_get(h, name);
-
-	if (json_is_null(j)) {
-		*v = T_MIN;
-		return 0;
-	}
-	if (!json_is_integer(j))
-		return -1;
-	*v = json_integer_value(j);
-	return 0;
-}
-
 /* One line of the file: the settings and clocks first, then rows. */
 static int
 load_line(json_t *j, uint64_t lineno, void *arg)
@@ -56,13 +41,13 @@ load_line(json_t *j, uint64_t lineno, void *arg)
 	}
 	for (s = LEFT; s <= RIGHT; s++) {
 		h = json_object_get(j, side_name[s]);
-		if (!json_is_object(h) || get_time(h, "max_time",
-		    &clk.s[s].max_ts) != 0 || get_time(h, "watermark",
-		    &clk.s[s].inband) != 0)
+		if (!json_is_object(h) ||
+		    statefile_get_time(h, "max_time", &clk.s[s].max_ts) != 0 ||
+		    statefile_get_time(h, "watermark", &clk.s[s].inband) != 0)
 			return -1;
 	}
-	if (get_time(j, "watermark", &clk.wm) != 0 ||
-	    get_time(j, "watermark_out", &clk.wm_out) != 0 ||
+	if (statefile_get_time(j, "watermark", &clk.wm) != 0 ||
+	    statefile_get_time(j, "watermark_out", &clk.wm_out) != 0 ||
 	    !json_is_integer(json_object_get(j, "seq")) ||
 	    emit_load(json_object_get(j, "right_fields")) != 0)
 		return -1;
@@ -87,17 +72,6 @@ state_load(const char *path, struct buf *err)
 	return rc;
 }
 
-/* A clock: null before any watermark; +infinity (an input's in-band
- * "infinity": the pipeline was drained) as INT64_MAX. */
-static void
-put_time(struct buf *b, const char *name, int64_t v)
-{
-	if (v == T_MIN)
-		buf_printf(b, "\"%s\":null", name);
-	else
-		buf_printf(b, "\"%s\":%lld", name, (long long)v);
-}
-
 void
 state_save(const char *path, int64_t wm)
 {
@@ -109,17 +83,18 @@ state_save(const char *path, int64_t wm)
 	jout_quote_buf(&b, conf.signature, strlen(conf.signature));
 	for (s = LEFT; s <= RIGHT; s++) {
 		buf_printf(&b, ",\"%s\":{", side_name[s]);
-		put_time(&b, "max_time", clk.s[s].max_ts);
+		statefile_put_time(&b, "max_time", clk.s[s].max_ts);
 		buf_putc(&b, ',');
 		/* what this input promised, idle time included; not its end */
-		put_time(&b, "watermark", clk.s[s].inband > clk.s[s].idle_wm ?
-		    clk.s[s].inband : clk.s[s].idle_wm);
+		statefile_put_time(&b, "watermark",
+		    clk.s[s].inband > clk.s[s].idle_wm ? clk.s[s].inband :
+		    clk.s[s].idle_wm);
 		buf_putc(&b, '}');
 	}
 	buf_putc(&b, ',');
-	put_time(&b, "watermark", wm);
+	statefile_put_time(&b, "watermark", wm);
 	buf_putc(&b, ',');
-	put_time(&b, "watermark_out", clk.wm_out);
+	statefile_put_time(&b, "watermark_out", clk.wm_out);
 	buf_printf(&b, ",\"seq\":%llu,\"right_fields\":",
 	    (unsigned long long)clk.seq);
 	emit_save(&b);

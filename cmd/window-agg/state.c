@@ -21,30 +21,6 @@
  * keeps the totals. */
 static struct counters before;
 
-static void
-put_time(struct buf *b, const char *name, int64_t v)
-{
-	if (v == T_MIN)
-		buf_printf(b, ",\"%s\":null", name);
-	else
-		buf_printf(b, ",\"%s\":%lld", name, (long long)v);
-}
-
-static int
-get_time(json_t *h, const char *name, int64_t *v)
-{
-	json_t *j = json_object_get(h, name);
-
-	if (json_is_null(j)) {
-		*v = T_MIN;
-		return 0;
-	}
-	if (!json_is_integer(j))
-		return -1;
-	*v = json_integer_value(j);
-	return 0;
-}
-
 static int
 get_count(json_t *h, const char *name, uint64_t *v)
 {
@@ -73,9 +49,9 @@ load_header(json_t *h, char **other)
 		*other = xstrdup(sig);
 		return STATEFILE_EUSAGE;
 	}
-	if (get_time(h, "watermark", &clk.wm) != 0 ||
-	    get_time(h, "max_time", &clk.max_ts) != 0 ||
-	    get_time(h, "watermark_out", &clk.wm_out) != 0 ||
+	if (statefile_get_time(h, "watermark", &clk.wm) != 0 ||
+	    statefile_get_time(h, "max_time", &clk.max_ts) != 0 ||
+	    statefile_get_time(h, "watermark_out", &clk.wm_out) != 0 ||
 	    get_count(h, "seq", &clk.seq) != 0 ||
 	    get_count(h, "rows", &before.rows) != 0 ||
 	    get_count(h, "late", &before.late) != 0 ||
@@ -119,9 +95,12 @@ state_save(const char *path)
 	buf_printf(&b, "{\"window_agg_state\":%d,\"settings\":",
 	    STATE_VERSION);
 	jout_quote_buf(&b, conf.signature, strlen(conf.signature));
-	put_time(&b, "watermark", clk.wm);
-	put_time(&b, "max_time", clk.max_ts);
-	put_time(&b, "watermark_out", clk.wm_out);
+	buf_putc(&b, ',');
+	statefile_put_time(&b, "watermark", clk.wm);
+	buf_putc(&b, ',');
+	statefile_put_time(&b, "max_time", clk.max_ts);
+	buf_putc(&b, ',');
+	statefile_put_time(&b, "watermark_out", clk.wm_out);
 	buf_printf(&b, ",\"seq\":%llu,\"rows\":%llu,\"late\":%llu,"
 	    "\"unmatched\":%llu,\"results\":%llu}\n",
 	    (unsigned long long)clk.seq,

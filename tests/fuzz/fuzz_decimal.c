@@ -18,25 +18,16 @@
 #include "buf.h"
 #include "decimal.h"
 #include "numtext.h"
+#define FUZZ_NAME	"fuzz_decimal"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void	fuzz_require(int, const char *, const char *, size_t);
 static int	sign_of(int);
 static int	read_both(const char *, size_t, struct dec *, struct decw *,
 		    int *);
 static void	fuzz_one(const char *, size_t);
 static void	fuzz_pair(const char *, size_t, const char *, size_t);
-
-static void
-fuzz_require(int ok, const char *what, const char *s, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_decimal: invariant failed: %s: \"%.*s\"\n",
-	    what, (int)(n > 200 ? 200 : n), s);
-	abort();
-}
 
 static int
 sign_of(int c)

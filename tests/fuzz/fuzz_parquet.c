@@ -44,6 +44,8 @@
 #include "diag.h"
 #include "fw.h"
 #include "jscan.h"
+#define FUZZ_NAME	"fuzz_parquet"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -52,16 +54,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct jdoc doc = JDOC_INIT;
 static struct buf file = BUF_INIT, page = BUF_INIT;
-
-static void
-require(int ok, const char *what, const void *text, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_parquet: %s: \"%.*s\"\n", what,
-	    (int)(n > 300 ? 300 : n), (const char *)text);
-	abort();
-}
 
 /* ---------------------------------------------------------------------
  * A reader of the Thrift compact protocol, for the footer and the page
@@ -80,7 +72,7 @@ static const char *what_file;		/* for messages: "footer", "page" */
 static void
 bad_thrift(const struct rd *r, const char *why)
 {
-	require(0, why, what_file, strlen(what_file));
+	fuzz_require(0, why, what_file, strlen(what_file));
 	(void)r;
 }
 
@@ -300,13 +292,13 @@ inflate_page(int64_t codec, const uint8_t *p, size_t n, size_t want)
 		return n;
 	case 1:				/* SNAPPY */
 		len = want + 1;
-		require(snappy_uncompress((const char *)p, n, page.data,
+		fuzz_require(snappy_uncompress((const char *)p, n, page.data,
 		    &len) == SNAPPY_OK, "a page snappy cannot read",
 		    "snappy", 6);
 		return len;
 	case 2:				/* GZIP */
 		memset(&zs, 0, sizeof(zs));
-		require(inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK, "zlib",
+		fuzz_require(inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK, "zlib",
 		    "zlib", 4);
 		zs.next_in = (Bytef *)(uintptr_t)p;
 		zs.avail_in = (uInt)n;
@@ -314,17 +306,18 @@ inflate_page(int64_t codec, const uint8_t *p, size_t n, size_t want)
 		zs.avail_out = (uInt)(want + 1);
 		rc = inflate(&zs, Z_FINISH);
 		len = (size_t)zs.total_out;
-		require(rc == Z_STREAM_END && zs.avail_in == 0,
+		fuzz_require(rc == Z_STREAM_END && zs.avail_in == 0,
 		    "a page gzip cannot read", "gzip", 4);
 		inflateEnd(&zs);
 		return len;
 	case 6:				/* ZSTD */
 		len = ZSTD_decompress(page.data, want + 1, p, n);
-		require(!ZSTD_isError(len), "a page zstd cannot read", "zstd",
+		fuzz_require(!ZSTD_isError(len), "a page zstd cannot read",
+		    "zstd",
 		    4);
 		return len;
 	default:
-		require(0, "an unknown codec", "codec", 5);
+		fuzz_require(0, "an unknown codec", "codec", 5);
 		return 0;
 	}
 }
@@ -420,7 +413,8 @@ plain_size(const struct colmeta *m, const uint8_t *p, size_t len, size_t n)
 		return m->width > 0 && n <= len / (size_t)m->width ?
 		    n * (size_t)m->width : SIZE_MAX;
 	default:
-		require(0, "a physical type the writer never writes", "", 0);
+		fuzz_require(0, "a physical type the writer never writes", "",
+		    0);
 		return SIZE_MAX;
 	}
 }
@@ -436,39 +430,40 @@ check_body(const struct colmeta *m, int ptype, int encoding, size_t nv,
     size_t dict_n, int64_t *nulls)
 {
 	const uint8_t *b = (const uint8_t *)page.data;
-	size_t len = page.len, nonnull, idx;
+	size_t len = page.len, nonnull = 0, idx;
 	uint32_t dl;
 	uint64_t max;
-	int bw;
+	int bw = 0;
 
 	if (ptype == 2) {
-		require(plain_size(m, b, len, nv) == len,
+		fuzz_require(plain_size(m, b, len, nv) == len,
 		    "a dictionary page that is not its values", "", 0);
 		return;
 	}
-	require(len >= 4, "a data page without levels", "", 0);
+	fuzz_require(len >= 4, "a data page without levels", "", 0);
 	memcpy(&dl, b, 4);
-	require(dl <= len - 4 && unhybrid(b + 4, dl, 1, nv, &nonnull,
+	fuzz_require(dl <= len - 4 && unhybrid(b + 4, dl, 1, nv, &nonnull,
 	    &max) == 0 && max <= 1, "definition levels that do not hold a "
 	    "level per row", "", 0);
 	*nulls += (int64_t)(nv - nonnull);
 	b += 4 + dl;
 	len -= 4 + dl;
 	if (encoding == 0) {
-		require(plain_size(m, b, len, nonnull) == len,
+		fuzz_require(plain_size(m, b, len, nonnull) == len,
 		    "PLAIN values that are not one per value", "", 0);
 		return;
 	}
-	require(encoding == 8 && dict_n > 0, "an encoding the writer never "
+	fuzz_require(encoding == 8 && dict_n > 0,
+	    "an encoding the writer never "
 	    "writes, or indexes without a dictionary", "", 0);
 	if (nonnull == 0) {
-		require(len == 0, "indexes without values", "", 0);
+		fuzz_require(len == 0, "indexes without values", "", 0);
 		return;
 	}
-	require(len >= 1 && (bw = b[0]) >= 1 && bw <= 32,
+	fuzz_require(len >= 1 && (bw = b[0]) >= 1 && bw <= 32,
 	    "a dictionary bit width", "", 0);
 	idx = 0;
-	require(unhybrid(b + 1, len - 1, bw, nonnull, &idx, &max) == 0 &&
+	fuzz_require(unhybrid(b + 1, len - 1, bw, nonnull, &idx, &max) == 0 &&
 	    max < dict_n, "indexes that are not one per value, below the "
 	    "dictionary's size", "", 0);
 }
@@ -486,7 +481,7 @@ check_pages(const uint8_t *f, size_t start, const struct colmeta *m,
 	int last, id, type, ptype, l2, id2, t2, encoding;
 	int64_t nv;
 
-	require(m->comp >= 0 && (uint64_t)m->comp <= footer - start,
+	fuzz_require(m->comp >= 0 && (uint64_t)m->comp <= footer - start,
 	    "a column chunk past the footer", "chunk", 5);
 	what_file = "page header";
 	while (at < start + (size_t)m->comp) {
@@ -517,14 +512,16 @@ check_pages(const uint8_t *f, size_t start, const struct colmeta *m,
 				rd_skip(&r, type, 1);
 		}
 		hdr = (size_t)(r.p - (f + at));
-		require(ptype == 0 || ptype == 2, "a page of another type",
+		fuzz_require(ptype == 0 || ptype == 2, "a page of another type",
 		    "page", 4);
-		require(csize <= (size_t)(r.end - r.p), "a page past its chunk",
+		fuzz_require(csize <= (size_t)(r.end - r.p),
+		    "a page past its chunk",
 		    "page", 4);
-		require(inflate_page(m->codec, r.p, csize, usize) == usize,
+		fuzz_require(inflate_page(m->codec, r.p, csize, usize) == usize,
 		    "a page that is not its size uncompressed", "page", 4);
 		page.len = usize;
-		require(nv >= 0 && (ptype == 0 || (at == start && m->has_dict)),
+		fuzz_require(nv >= 0 && (ptype == 0 || (at == start &&
+		    m->has_dict)),
 		    "a dictionary page not first, or values below 0", "page",
 		    4);
 		check_body(m, ptype, encoding, (size_t)nv, dict_n, &nulls);
@@ -535,13 +532,14 @@ check_pages(const uint8_t *f, size_t start, const struct colmeta *m,
 		unc += (int64_t)(hdr + usize);
 		at += hdr + csize;
 	}
-	require(at == start + (size_t)m->comp, "pages past their chunk",
+	fuzz_require(at == start + (size_t)m->comp, "pages past their chunk",
 	    "chunk", 5);
-	require(unc == m->unc, "uncompressed sizes do not add up", "chunk",
+	fuzz_require(unc == m->unc, "uncompressed sizes do not add up", "chunk",
 	    5);
-	require(values == m->num_values, "page values do not add up",
+	fuzz_require(values == m->num_values, "page values do not add up",
 	    "chunk", 5);
-	require(m->nulls < 0 || m->nulls == nulls, "statistics count other "
+	fuzz_require(m->nulls < 0 || m->nulls == nulls,
+	    "statistics count other "
 	    "nulls than the pages hold", "chunk", 5);
 }
 
@@ -559,8 +557,8 @@ rd_chunk(struct rd *r, const uint8_t *f, size_t footer, struct colmeta *m,
 			rd_colmeta(r, m);
 		else
 			rd_skip(r, type, 2);
-	require(m->has_meta, "a column chunk without metadata", f, 0);
-	require(m->data_off >= 4 && (!m->has_dict || (m->dict_off >= 4 &&
+	fuzz_require(m->has_meta, "a column chunk without metadata", f, 0);
+	fuzz_require(m->data_off >= 4 && (!m->has_dict || (m->dict_off >= 4 &&
 	    m->dict_off < m->data_off)), "a chunk before PAR1", f, 0);
 	check_pages(f, (size_t)(m->has_dict ? m->dict_off : m->data_off), m,
 	    footer);
@@ -587,7 +585,8 @@ rd_rowgroup(struct rd *r, const uint8_t *f, size_t footer, size_t ncols,
 			continue;
 		}
 		nch = rd_list(r, &et);
-		require(nch == ncols, "a row group without a chunk per column",
+		fuzz_require(nch == ncols,
+		    "a row group without a chunk per column",
 		    f, 0);
 		for (k = 0; k < nch; k++) {
 			rd_chunk(r, f, footer, &m, width[k]);
@@ -596,9 +595,10 @@ rd_rowgroup(struct rd *r, const uint8_t *f, size_t footer, size_t ncols,
 			values = m.num_values;
 		}
 	}
-	require(nch == ncols, "a row group without a chunk per column", f, 0);
-	require(rows >= 0, "a row group without rows", f, 0);
-	require(nch == 0 || (same && values == rows),
+	fuzz_require(nch == ncols, "a row group without a chunk per column", f,
+	    0);
+	fuzz_require(rows >= 0, "a row group without rows", f, 0);
+	fuzz_require(nch == 0 || (same && values == rows),
 	    "a column chunk without a value per row", f, 0);
 	return rows;
 }
@@ -612,10 +612,10 @@ check_parquet(const uint8_t *f, size_t n, uint64_t rows)
 	int64_t num_rows = -1, root_children = -1, sum = 0;
 	int last, id, type, et, l2, id2, t2, *width = NULL;
 
-	require(n >= 12 && memcmp(f, "PAR1", 4) == 0 &&
+	fuzz_require(n >= 12 && memcmp(f, "PAR1", 4) == 0 &&
 	    memcmp(f + n - 4, "PAR1", 4) == 0, "no PAR1 at both ends", f, n);
 	memcpy(&flen, f + n - 8, 4);
-	require(flen <= n - 12, "a footer longer than the file", f, n);
+	fuzz_require(flen <= n - 12, "a footer longer than the file", f, n);
 	footer = n - 8 - flen;
 	what_file = "footer";
 	r.p = f + footer;
@@ -642,7 +642,7 @@ check_parquet(const uint8_t *f, size_t n, uint64_t rows)
 			num_rows = rd_int(&r, type);
 		else if (id == 4 && type == T_LIST) {
 			nrg = rd_list(&r, &et);
-			require(width != NULL || nrg == 0, "row groups "
+			fuzz_require(width != NULL || nrg == 0, "row groups "
 			    "before the schema", f, 0);
 			for (i = 0; i < nrg; i++)
 				sum += rd_rowgroup(&r, f, footer, ncols,
@@ -650,13 +650,13 @@ check_parquet(const uint8_t *f, size_t n, uint64_t rows)
 		} else
 			rd_skip(&r, type, 1);
 	}
-	require(r.p == r.end, "bytes after the footer's struct", f, 0);
-	require(root_children >= 0 && (size_t)root_children == ncols,
+	fuzz_require(r.p == r.end, "bytes after the footer's struct", f, 0);
+	fuzz_require(root_children >= 0 && (size_t)root_children == ncols,
 	    "the root's children are not the columns", f, 0);
-	require(num_rows >= 0 && (uint64_t)num_rows == rows,
+	fuzz_require(num_rows >= 0 && (uint64_t)num_rows == rows,
 	    "the footer does not count the rows taken", f, 0);
-	require(sum == num_rows, "row groups do not add up", f, 0);
-	require(rows == 0 || ncols > 0, "rows without a column", f, 0);
+	fuzz_require(sum == num_rows, "row groups do not add up", f, 0);
+	fuzz_require(rows == 0 || ncols > 0, "rows without a column", f, 0);
 	free(width);
 }
 
@@ -674,7 +674,8 @@ csv_record(const char **pp, const char *end)
 	for (;;) {
 		if (p < end && *p == '"') {
 			for (p++;; p++) {
-				require(p < end, "a quoted field not closed",
+				fuzz_require(p < end,
+				    "a quoted field not closed",
 				    *pp, (size_t)(end - *pp));
 				if (*p != '"')
 					continue;
@@ -689,13 +690,13 @@ csv_record(const char **pp, const char *end)
 			while (p < end && *p != ',' && *p != '\n' &&
 			    *p != '"')
 				p++;
-		require(p < end, "a record without its newline", *pp,
+		fuzz_require(p < end, "a record without its newline", *pp,
 		    (size_t)(end - *pp));
 		if (*p == '\n') {
 			*pp = p + 1;
 			return fields;
 		}
-		require(*p == ',', "a quote inside an unquoted field", *pp,
+		fuzz_require(*p == ',', "a quote inside an unquoted field", *pp,
 		    (size_t)(end - *pp));
 		p++;
 		fields++;
@@ -713,11 +714,12 @@ check_csv(const char *p, size_t n, uint64_t rows)
 		return;			/* no column: nothing written */
 	nf = csv_record(&p, end);
 	while (p < end) {
-		require(csv_record(&p, end) == nf, "a record without a field "
+		fuzz_require(csv_record(&p, end) == nf,
+		    "a record without a field "
 		    "per column", p, (size_t)(end - p));
 		records++;
 	}
-	require(records == rows, "not a record per row taken", end - n, n);
+	fuzz_require(records == rows, "not a record per row taken", end - n, n);
 }
 
 /* ---------------------------------------------------------------------
@@ -730,12 +732,12 @@ finish(struct fw *w, int fd, enum fw_format fmt)
 {
 	off_t size;
 
-	require(fw_finish(w) == 0, "a file that could not be finished", "",
+	fuzz_require(fw_finish(w) == 0, "a file that could not be finished", "",
 	    0);
 	size = lseek(fd, 0, SEEK_END);
 	buf_reset(&file);
 	buf_grow(&file, (size_t)size + 1);
-	require(pread(fd, file.data, (size_t)size, 0) == size, "read back",
+	fuzz_require(pread(fd, file.data, (size_t)size, 0) == size, "read back",
 	    "", 0);
 	file.len = (size_t)size;
 	if (fmt == FW_CSV)
@@ -821,7 +823,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		why = NULL;
 		rc = fw_row(w, &doc, &why);
 		if (rc == FW_MISFIT) {
-			require(fw_rows(w) == before, "a misfit taken", p, n);
+			fuzz_require(fw_rows(w) == before, "a misfit taken", p,
+			    n);
 			s = fw_widen(w, &doc);
 			finish(w, fd, c.format);
 			fw_free(w);
@@ -831,15 +834,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			schema_free(s);
 			before = fw_rows(w);
 			rc = fw_row(w, &doc, &why);
-			require(rc != FW_MISFIT, "a misfit of its own widened "
+			fuzz_require(rc != FW_MISFIT,
+			    "a misfit of its own widened "
 			    "schema", p, n);
 		}
 		if (rc == FW_BAD) {
-			require(why != NULL && why[0] != '\0',
+			fuzz_require(why != NULL && why[0] != '\0',
 			    "bad without a reason", p, n);
-			require(fw_rows(w) == before, "a bad row taken", p, n);
+			fuzz_require(fw_rows(w) == before, "a bad row taken", p,
+			    n);
 		} else
-			require(rc == FW_OK && fw_rows(w) == before + 1,
+			fuzz_require(rc == FW_OK && fw_rows(w) == before + 1,
 			    "a row not taken", p, n);
 	}
 	finish(w, fd, c.format);

@@ -21,43 +21,11 @@
 #include "jout.h"
 #include "jscan.h"
 #include "stream.h"
+#define FUZZ_NAME	"fuzz_pgoutput"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void	require(int, const char *, const char *, size_t);
-static void	check_lines(const char *, size_t);
-
-static struct jdoc doc = JDOC_INIT;
-
-static void
-require(int ok, const char *what, const char *text, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_pgoutput: %s: \"%.*s\"\n", what,
-	    (int)(n > 500 ? 500 : n), text);
-	abort();
-}
-
-/* Every line of the output is one JSON object in UTF-8. */
-static void
-check_lines(const char *p, size_t n)
-{
-	const char *nl;
-	size_t len;
-
-	require(n == 0 || p[n - 1] == '\n', "output ends mid-line", p, n);
-	while (n > 0) {
-		nl = memchr(p, '\n', n);
-		len = (size_t)(nl - p);
-		require(jscan_parse(&doc, p, len) == 0, "not JSON", p, len);
-		require(jscan_type(&doc, 0) == J_OBJECT, "not an object", p,
-		    len);
-		require(jscan_utf8_valid(p, len), "not UTF-8", p, len);
-		n -= len + 1;
-		p = nl + 1;
-	}
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -80,17 +48,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		before = out.len;
 		rc = stream_message(&s, lsn, data, len);
 		if (rc < 0) {
-			require(s.error != NULL && s.error[0] != '\0',
+			fuzz_require(s.error != NULL && s.error[0] != '\0',
 			    "refused without a reason", (const char *)data,
 			    len);
-			require(out.len == before, "refused after writing",
+			fuzz_require(out.len == before, "refused after writing",
 			    out.buf + before, out.len - before);
 		}
 		data += len;
 		size -= len;
 		lsn += len + 1;
 	}
-	check_lines(out.buf, out.len);
+	fuzz_check_lines(out.buf, out.len, 0);
 	stream_free(&s);
 	free(out.buf);
 	return 0;

@@ -41,6 +41,8 @@
 #include "jscan.h"
 #include "statefile.h"
 #include "wagg.h"
+#define FUZZ_NAME	"fuzz_statefile"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -56,16 +58,6 @@ struct clock clk;
 static int fd = -1;
 static char path[64];
 static struct jdoc doc = JDOC_INIT;
-
-static void
-require(int ok, const char *what, const char *text, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_statefile: %s: \"%.*s\"\n", what,
-	    (int)(n > 500 ? 500 : n), text);
-	abort();
-}
 
 /* CRC-32C bit by bit, apart from the table statefile.c uses. */
 static uint32_t
@@ -102,25 +94,26 @@ check_taken(const char *file, size_t n)
 	size_t hlen, blen;
 	int t, u;
 
-	require(nl != NULL, "taken without a header line", file, n);
+	fuzz_require(nl != NULL, "taken without a header line", file, n);
 	hlen = (size_t)(nl - file);
 	blen = n - hlen - 1;
-	require(jscan_parse(&doc, file, hlen) == 0 &&
+	fuzz_require(jscan_parse(&doc, file, hlen) == 0 &&
 	    jscan_type(&doc, 0) == J_OBJECT, "taken, header not an object",
 	    file, hlen);
 	snprintf(want, sizeof(want), "\"%08x\"", crc32c((const unsigned char *)
 	    nl + 1, blen));
 	t = jscan_member(&doc, 0, "crc32c", 6);
-	require(t >= 0, "taken without a checksum", file, hlen);
+	fuzz_require(t >= 0, "taken without a checksum", file, hlen);
 	/* the header's text, hex case aside */
 	{
 		const char *raw;
 		size_t rn, i;
 
 		raw = jscan_raw(&doc, t, &rn);
-		require(rn == 10, "taken, checksum not 8 digits", file, hlen);
+		fuzz_require(rn == 10, "taken, checksum not 8 digits", file,
+		    hlen);
 		for (i = 0; i < rn; i++)
-			require((raw[i] | 0x20) == want[i], "taken with a "
+			fuzz_require((raw[i] | 0x20) == want[i], "taken with a "
 			    "checksum that does not match", file, n);
 	}
 	t = jscan_member(&doc, 0, "bytes", 5);
@@ -128,40 +121,10 @@ check_taken(const char *file, size_t n)
 	{
 		int64_t b, l;
 
-		require(t >= 0 && u >= 0 && jscan_i64(&doc, t, &b) == 0 &&
+		fuzz_require(t >= 0 && u >= 0 && jscan_i64(&doc, t, &b) == 0 &&
 		    jscan_i64(&doc, u, &l) == 0 && (uint64_t)b == blen &&
 		    (uint64_t)l == count_lines(nl + 1, blen),
 		    "taken with counts that do not match", file, hlen);
-	}
-}
-
-/* Every line of p[0..n) a JSON object in UTF-8 with unique member names. */
-static void
-check_lines(const char *p, size_t n)
-{
-	const char *nl, *a, *b;
-	size_t len, an, bn;
-	int k, j;
-
-	require(n == 0 || p[n - 1] == '\n', "output ends mid-line", p, n);
-	while (n > 0) {
-		nl = memchr(p, '\n', n);
-		len = (size_t)(nl - p);
-		require(jscan_parse(&doc, p, len) == 0, "not JSON", p, len);
-		require(jscan_type(&doc, 0) == J_OBJECT, "not an object", p,
-		    len);
-		require(jscan_utf8_valid(p, len), "not UTF-8", p, len);
-		for (k = jscan_child(&doc, 0); k >= 0;
-		    k = jscan_after(&doc, 0, k + 1))
-			for (j = jscan_child(&doc, 0); j >= 0 && j < k;
-			    j = jscan_after(&doc, 0, j + 1)) {
-				a = jscan_raw(&doc, j, &an);
-				b = jscan_raw(&doc, k, &bn);
-				require(an != bn || memcmp(a, b, an) != 0,
-				    "a member name twice", p, len);
-			}
-		n -= len + 1;
-		p = nl + 1;
 	}
 }
 
@@ -280,22 +243,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup(how);
 	jout_stdout.len = 0;
 	rc = state_load(path, &err);
-	require(rc == 0 || rc == -1 || rc == STATEFILE_EUSAGE,
+	fuzz_require(rc == 0 || rc == -1 || rc == STATEFILE_EUSAGE,
 	    "state_load result", file.data, file.len);
 	if (rc != 0)
-		require(err.len > 0, "refused without a reason", file.data,
+		fuzz_require(err.len > 0, "refused without a reason", file.data,
 		    file.len);
 	if ((mode == 2 && size > 0) || mode == 3)
-		require(rc != 0, "damaged, taken", file.data, file.len);
+		fuzz_require(rc != 0, "damaged, taken", file.data, file.len);
 	if (rc == 0) {
-		require(err.len == 0, "taken with a message", err.data,
+		fuzz_require(err.len == 0, "taken with a message", err.data,
 		    err.len);
 		check_taken(file.data, file.len);
 		/* run it out: every window fires, and it is saved again */
 		win_advance(T_MAX, 1);
-		check_lines(jout_stdout.buf, jout_stdout.len);
+		fuzz_check_lines(jout_stdout.buf, jout_stdout.len, 1);
 		win_save(&saved);
-		check_lines(saved.data != NULL ? saved.data : "", saved.len);
+		fuzz_check_lines(saved.data != NULL ? saved.data : "",
+		    saved.len, 1);
 	}
 	teardown();
 	buf_free(&file);

@@ -32,6 +32,8 @@
 #include "jout.h"
 #include "jscan.h"
 #include "statefile.h"
+#define FUZZ_NAME	"fuzz_statefile_ij"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -42,37 +44,7 @@ struct counters cnt;
 
 static int fd = -1;
 static char path[64];
-static struct jdoc doc = JDOC_INIT, input = JDOC_INIT;
-
-static void
-require(int ok, const char *what, const char *text, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_statefile_ij: %s: \"%.*s\"\n", what,
-	    (int)(n > 500 ? 500 : n), text);
-	abort();
-}
-
-/* Every line of p[0..n) a JSON object in UTF-8. */
-static void
-check_lines(const char *p, size_t n)
-{
-	const char *nl;
-	size_t len;
-
-	require(n == 0 || p[n - 1] == '\n', "output ends mid-line", p, n);
-	while (n > 0) {
-		nl = memchr(p, '\n', n);
-		len = (size_t)(nl - p);
-		require(jscan_parse(&doc, p, len) == 0, "not JSON", p, len);
-		require(jscan_type(&doc, 0) == J_OBJECT, "not an object", p,
-		    len);
-		require(jscan_utf8_valid(p, len), "not UTF-8", p, len);
-		n -= len + 1;
-		p = nl + 1;
-	}
-}
+static struct jdoc input = JDOC_INIT;
 
 static void
 setup(uint8_t how)
@@ -165,23 +137,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup(how);
 	jout_stdout.len = 0;
 	rc = state_load(path, &err);
-	require(rc == 0 || rc == -1 || rc == STATEFILE_EUSAGE,
+	fuzz_require(rc == 0 || rc == -1 || rc == STATEFILE_EUSAGE,
 	    "state_load result", file.data, file.len);
 	if (rc != 0)
-		require(err.len > 0, "refused without a reason", file.data,
+		fuzz_require(err.len > 0, "refused without a reason", file.data,
 		    file.len);
 	if ((mode == 2 && size > 0) || mode == 3)
-		require(rc != 0, "damaged, taken", file.data, file.len);
+		fuzz_require(rc != 0, "damaged, taken", file.data, file.len);
 	if (rc == 0) {
-		require(err.len == 0, "taken with a message", err.data,
+		fuzz_require(err.len == 0, "taken with a message", err.data,
 		    err.len);
 		/* both inputs end: every row is decided */
 		clk.s[LEFT].eof = clk.s[RIGHT].eof = 1;
 		clk.wm = T_MAX;
 		join_advance();
-		check_lines(jout_stdout.buf, jout_stdout.len);
+		fuzz_check_lines(jout_stdout.buf, jout_stdout.len, 0);
 		join_save(&saved);
-		check_lines(saved.data != NULL ? saved.data : "", saved.len);
+		fuzz_check_lines(saved.data != NULL ? saved.data : "",
+		    saved.len, 0);
 	}
 	teardown();
 	buf_free(&file);

@@ -18,26 +18,17 @@
 #include "decimal.h"
 #include "diag.h"
 #include "tstamp.h"
+#define FUZZ_NAME	"fuzz_tstamp"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void	fuzz_require(int, const char *, const char *, size_t);
 static void	fuzz_time(const char *, size_t);
 static void	fuzz_duration(const char *);
 static void	fuzz_decimal(const char *, size_t);
 static void	fuzz_decimal_pair(const char *, size_t, const char *,
 		    size_t);
 static void	fuzz_raw(const uint8_t *, size_t);
-
-static void
-fuzz_require(int ok, const char *what, const char *s, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_tstamp: invariant failed: %s: \"%.*s\"\n",
-	    what, (int)n, s);
-	abort();
-}
 
 static void
 fuzz_time(const char *s, size_t n)

@@ -30,6 +30,8 @@
 #include "jout.h"
 #include "jscan.h"
 #include "unwrap.h"
+#define FUZZ_NAME	"fuzz_unwrap"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -37,16 +39,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct jdoc doc = JDOC_INIT;
 static struct buf name_a = BUF_INIT, name_b = BUF_INIT;
-
-static void
-require(int ok, const char *what, const char *text, size_t n)
-{
-	if (ok)
-		return;
-	fprintf(stderr, "fuzz_unwrap: %s: \"%.*s\"\n", what,
-	    (int)(n > 500 ? 500 : n), text);
-	abort();
-}
 
 /* Member name k of the document, unescaped, into b. */
 static void
@@ -69,16 +61,17 @@ check_row(const char *p, size_t len, int changelog)
 		member_name(k, &name_a);
 		n = name_a.len;
 		if (first && changelog) {
-			require(n == 6 && memcmp(name_a.data, "__kind", 6) ==
+			fuzz_require(n == 6 && memcmp(name_a.data, "__kind",
+			    6) ==
 			    0, "changelog row without __kind first", p, len);
 			raw = jscan_raw(&doc, k + 1, &n);
-			require(n == 4 && (memcmp(raw, "\"+I\"", 4) == 0 ||
+			fuzz_require(n == 4 && (memcmp(raw, "\"+I\"", 4) == 0 ||
 			    memcmp(raw, "\"-U\"", 4) == 0 ||
 			    memcmp(raw, "\"+U\"", 4) == 0 ||
 			    memcmp(raw, "\"-D\"", 4) == 0),
 			    "not a change kind", p, len);
 		} else
-			require(!field_reserved(name_a.data, n),
+			fuzz_require(!field_reserved(name_a.data, n),
 			    "a reserved name in a row", p, len);
 		first = 0;
 		/* the names cdc-unwrap adds ("__...") are unique, and no
@@ -88,7 +81,7 @@ check_row(const char *p, size_t len, int changelog)
 		for (j = jscan_child(&doc, 0); j >= 0 && j < k;
 		    j = jscan_after(&doc, 0, j + 1)) {
 			member_name(j, &name_b);
-			require(name_b.len != n || memcmp(name_b.data,
+			fuzz_require(name_b.len != n || memcmp(name_b.data,
 			    name_a.data, n) != 0, "a name twice", p, len);
 		}
 	}
@@ -102,7 +95,7 @@ check_output(const char *line, size_t n, const char *p, size_t len,
 	const char *nl;
 	size_t l;
 
-	require(len == 0 || p[len - 1] == '\n', "output ends mid-line", p,
+	fuzz_require(len == 0 || p[len - 1] == '\n', "output ends mid-line", p,
 	    len);
 	/* passed through: the line itself (a watermark may be rewritten) */
 	if (len == n + 1 && memcmp(p, line, n) == 0)
@@ -110,10 +103,11 @@ check_output(const char *line, size_t n, const char *p, size_t len,
 	while (len > 0) {
 		nl = memchr(p, '\n', len);
 		l = (size_t)(nl - p);
-		require(jscan_parse(&doc, p, l) == 0, "not JSON", p, l);
-		require(jscan_type(&doc, 0) == J_OBJECT, "not an object", p,
+		fuzz_require(jscan_parse(&doc, p, l) == 0, "not JSON", p, l);
+		fuzz_require(jscan_type(&doc, 0) == J_OBJECT, "not an object",
+		    p,
 		    l);
-		require(jscan_utf8_valid(p, l), "not UTF-8", p, l);
+		fuzz_require(jscan_utf8_valid(p, l), "not UTF-8", p, l);
 		if (jscan_member(&doc, 0, "__watermark", 11) < 0)
 			check_row(p, l, changelog);
 		len -= l + 1;
@@ -159,9 +153,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 		before = out.len;
 		if (unwrap_line(u, p, n, &why) != 0) {
-			require(why != NULL && why[0] != '\0',
+			fuzz_require(why != NULL && why[0] != '\0',
 			    "refused without a reason", p, n);
-			require(out.len == before, "refused after writing",
+			fuzz_require(out.len == before, "refused after writing",
 			    out.buf + before, out.len - before);
 		} else
 			check_output(p, n, out.buf + before, out.len - before,
