@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "heap.h"
 #include "ij.h"
 #include "jout.h"
 
@@ -67,17 +68,6 @@ struct vlist {
 	size_t		 n, cap;
 };
 
-struct hent {
-	int64_t		 at;
-	uint64_t	 seq;
-	struct jrow	*row;
-};
-
-struct heap {
-	struct hent	*e;
-	size_t		 n, cap;
-};
-
 static struct {
 	struct hmap	 buckets;	/* key -> struct bucket */
 	struct heap	 release[2];	/* interval: by release time */
@@ -85,57 +75,6 @@ static struct {
 	struct heap	 pending;	/* temporal: left rows by time */
 	size_t		 held, max_held;
 } J;
-
-/* ---------------------------------------------------------------------
- * Heaps ordered by (at, seq)
- */
-
-static int
-hless(const struct hent *a, const struct hent *b)
-{
-	return a->at < b->at || (a->at == b->at && a->seq < b->seq);
-}
-
-static void
-heap_push(struct heap *h, int64_t at, struct jrow *row)
-{
-	struct hent e = { at, row->seq, row };
-	size_t i, p;
-
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 256;
-		h->e = xrealloc(h->e, h->cap * sizeof(*h->e));
-	}
-	for (i = h->n++; i > 0; i = p) {
-		p = (i - 1) / 2;
-		if (!hless(&e, &h->e[p]))
-			break;
-		h->e[i] = h->e[p];
-	}
-	h->e[i] = e;
-}
-
-static struct jrow *
-heap_pop(struct heap *h)
-{
-	struct hent top = h->e[0], last = h->e[--h->n];
-	size_t i = 0, c;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= h->n)
-			break;
-		if (c + 1 < h->n && hless(&h->e[c + 1], &h->e[c]))
-			c++;
-		if (!hless(&h->e[c], &last))
-			break;
-		h->e[i] = h->e[c];
-		i = c;
-	}
-	if (h->n > 0)
-		h->e[i] = last;
-	return top.row;
-}
 
 /* ---------------------------------------------------------------------
  * Rows
@@ -300,7 +239,7 @@ interval_row(const struct jin *in)
 		bucket_add(b, r);
 	}
 	heap_push(&J.release[in->side], in->side == LEFT ?
-	    ts_add_sat(r->t, conf.hi) : ts_sub_sat(r->t, conf.lo), r);
+	    ts_add_sat(r->t, conf.hi) : ts_sub_sat(r->t, conf.lo), r->seq, r);
 }
 
 static void
@@ -315,7 +254,7 @@ interval_advance(void)
 	for (s = LEFT; s <= RIGHT; s++) {
 		h = &J.release[s];
 		while (h->n > 0 && (clk.wm == T_MAX || h->e[0].at < clk.wm)) {
-			r = heap_pop(h);
+			r = heap_pop(h).p;
 			if (s == LEFT)
 				decide(r);
 			bucket_remove(r);
@@ -411,7 +350,7 @@ temporal_row(const struct jin *in)
 	r->best = xmalloc(in->klen + 1);
 	memcpy(r->best, in->key, in->klen);
 	r->bestlen = in->klen;
-	heap_push(&J.pending, r->t, r);
+	heap_push(&J.pending, r->t, r->seq, r);
 }
 
 /* The right input's watermark: versions up to it have all arrived. */
@@ -440,7 +379,7 @@ temporal_advance(void)
 	size_t i;
 
 	while (J.pending.n > 0 && (rw == T_MAX || J.pending.e[0].at < rw)) {
-		l = heap_pop(&J.pending);
+		l = heap_pop(&J.pending).p;
 		v = NULL;
 		vl = l->matched < 0 ? NULL : hmap_get(&J.tables, l->best,
 		    l->bestlen);
@@ -513,9 +452,8 @@ static void
 release_all(struct heap *h)
 {
 	while (h->n > 0)
-		row_free(heap_pop(h));
-	free(h->e);
-	memset(h, 0, sizeof(*h));
+		row_free(heap_pop(h).p);
+	heap_free(h);
 }
 
 static void
@@ -576,7 +514,7 @@ join_save(struct buf *out)
 		struct heap *h = s < 2 ? &J.release[s] : &J.pending;
 
 		for (i = 0; i < h->n; i++)
-			save_row(out, h->e[i].row);
+			save_row(out, h->e[i].p);
 	}
 	HMAP_FOREACH(&J.tables, e) {
 		vl = e->val;
@@ -684,7 +622,7 @@ join_load(json_t *line)
 			r->bestlen = json_string_length(key);
 			r->best = xstrndup(json_string_value(key), r->bestlen);
 		}
-		heap_push(&J.pending, r->t, r);
+		heap_push(&J.pending, r->t, r->seq, r);
 		return 0;
 	}
 	if (json_is_string(best)) {
@@ -697,6 +635,6 @@ join_load(json_t *line)
 		bucket_add(b, r);
 	}
 	heap_push(&J.release[side], side == LEFT ? ts_add_sat(r->t, conf.hi) :
-	    ts_sub_sat(r->t, conf.lo), r);
+	    ts_sub_sat(r->t, conf.lo), r->seq, r);
 	return 0;
 }

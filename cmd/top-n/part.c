@@ -15,28 +15,28 @@
  * which a watermark takes the ones it closes, in the order they are
  * written.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "heap.h"
 #include "hmap.h"
 #include "jout.h"
 #include "topn.h"
-
-#define NOHEAP	SIZE_MAX
 
 struct part {
 	char		*key;
 	size_t		 klen;
 	uint64_t	 first;		/* arrival of the row that opened it */
 	int64_t		 wend;		/* largest window_end (hpos set) */
-	size_t		 hpos;		/* index in heap[], or NOHEAP */
+	size_t		 hpos;		/* index in the heap, or HEAP_NONE */
 	struct rlist	 rows;		/* best first */
 };
 
 static struct hmap parts = HMAP_INIT;
-static struct part **heap;		/* partitions with a window_end */
-static size_t nheap, heapcap;
+/* partitions with a window_end, by (window_end, first) */
+static struct heap ends = HEAP_INIT_POS(offsetof(struct part, hpos));
 static struct part *last;		/* the partition of the last row */
 
 static void	part_close(struct part *);
@@ -124,85 +124,6 @@ put_change(const struct trow *old, const struct trow *new, size_t rank)
 }
 
 /* ---------------------------------------------------------------------
- * The window_end heap
- */
-
-static int
-heap_before(const struct part *a, const struct part *b)
-{
-	return a->wend < b->wend || (a->wend == b->wend && a->first < b->first);
-}
-
-static void
-heap_set(size_t i, struct part *p)
-{
-	heap[i] = p;
-	p->hpos = i;
-}
-
-static void
-sift_up(size_t i)
-{
-	struct part *p = heap[i];
-	size_t up;
-
-	while (i > 0) {
-		up = (i - 1) / 2;
-		if (!heap_before(p, heap[up]))
-			break;
-		heap_set(i, heap[up]);
-		i = up;
-	}
-	heap_set(i, p);
-}
-
-static void
-sift_down(size_t i)
-{
-	struct part *p = heap[i];
-	size_t c;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= nheap)
-			break;
-		if (c + 1 < nheap && heap_before(heap[c + 1], heap[c]))
-			c++;
-		if (!heap_before(heap[c], p))
-			break;
-		heap_set(i, heap[c]);
-		i = c;
-	}
-	heap_set(i, p);
-}
-
-static void
-heap_push(struct part *p)
-{
-	if (nheap == heapcap) {
-		heapcap = heapcap > 0 ? heapcap * 2 : 16;
-		heap = xrealloc(heap, heapcap * sizeof(*heap));
-	}
-	heap[nheap++] = p;
-	sift_up(nheap - 1);
-}
-
-static void
-heap_remove(struct part *p)
-{
-	size_t i = p->hpos;
-	struct part *moved;
-
-	p->hpos = NOHEAP;
-	moved = heap[--nheap];
-	if (i == nheap)
-		return;
-	heap_set(i, moved);
-	sift_up(i);
-	sift_down(moved->hpos);
-}
-
-/* ---------------------------------------------------------------------
  * Partitions
  */
 
@@ -241,7 +162,7 @@ part_get(const char *key, size_t klen, int create, uint64_t seq)
 		p->klen = klen;
 		p->first = seq;
 		p->wend = T_MIN;
-		p->hpos = NOHEAP;
+		p->hpos = HEAP_NONE;
 		*slot = p;
 		if (++cnt.parts > cnt.max_parts)
 			cnt.max_parts = cnt.parts;
@@ -316,15 +237,13 @@ part_retract(struct part *p, const struct skey *k, const char *body,
 void
 part_window_end(struct part *p, int64_t wend)
 {
-	if (p->hpos != NOHEAP && wend <= p->wend)
+	if (p->hpos != HEAP_NONE && wend <= p->wend)
 		return;
-	if (p->hpos == NOHEAP) {
-		p->wend = wend;
-		heap_push(p);
-	} else {
-		p->wend = wend;
-		sift_down(p->hpos);	/* a later end: further from the top */
-	}
+	p->wend = wend;
+	if (p->hpos == HEAP_NONE)
+		heap_push(&ends, wend, p->first, p);
+	else		/* a later end: further from the top */
+		heap_update(&ends, p->hpos, wend, p->first);
 }
 
 /* Write p's ranking (final mode) and free it. */
@@ -336,8 +255,8 @@ part_close(struct part *p)
 	if (conf.emit == EMIT_FINAL)
 		for (i = 0; i < p->rows.n && i < conf.n; i++)
 			put_row(NULL, rlist_at(&p->rows, i), i + 1);
-	if (p->hpos != NOHEAP)
-		heap_remove(p);
+	if (p->hpos != HEAP_NONE)
+		heap_remove(&ends, p->hpos);
 	hmap_del(&parts, p->key, p->klen);
 	if (last == p)
 		last = NULL;
@@ -355,8 +274,8 @@ parts_advance(int64_t wm)
 	struct part **all;
 	size_t n = 0, i;
 
-	while (nheap > 0 && heap[0]->wend <= wm)
-		part_close(heap[0]);
+	while (ends.n > 0 && ends.e[0].at <= wm)
+		part_close(ends.e[0].p);
 	if (wm != T_MAX || parts.live == 0)
 		return;
 	/* End of input: the rest had no window_end; first arrival first
@@ -382,8 +301,6 @@ parts_free(void)
 		free(p);
 	}
 	hmap_free(&parts, NULL);
-	free(heap);
-	heap = NULL;
-	nheap = heapcap = 0;
+	heap_free(&ends);
 	last = NULL;
 }

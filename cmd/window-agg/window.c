@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "heap.h"
 #include "wagg.h"
 
 struct grp {
@@ -68,18 +69,11 @@ struct sgroup {
 	size_t		 n, cap;
 };
 
-struct due {
-	int64_t		 at;
-	struct sess	*s;
-	uint32_t	 gen;
-};
-
 static struct {
 	struct win	**w;
 	size_t		 n, cap;
 	struct hmap	 sgroups;	/* key -> struct sgroup */
-	struct due	*heap;
-	size_t		 nheap, capheap;
+	struct heap	 due;		/* sessions by due time; seq: gen */
 	size_t		 nsess;		/* live sessions */
 	size_t		 ngroups;	/* live groups, all windows */
 	size_t		 max_windows, max_groups;
@@ -598,50 +592,12 @@ struct srec {
 	char		 data[];	/* "[arg,arg,...]" */
 };
 
+/* A heap entry for s, due at `at`, of its current generation. */
 static void
-heap_push(int64_t at, struct sess *s)
+due_push(int64_t at, struct sess *s)
 {
-	size_t i, p;
-
-	if (S.nheap == S.capheap) {
-		S.capheap = S.capheap ? 2 * S.capheap : 64;
-		S.heap = xrealloc(S.heap, S.capheap * sizeof(*S.heap));
-	}
 	s->refs++;
-	i = S.nheap++;
-	while (i > 0) {
-		p = (i - 1) / 2;
-		if (S.heap[p].at <= at)
-			break;
-		S.heap[i] = S.heap[p];
-		i = p;
-	}
-	S.heap[i].at = at;
-	S.heap[i].s = s;
-	S.heap[i].gen = s->gen;
-}
-
-static struct due
-heap_pop(void)
-{
-	struct due top = S.heap[0], last = S.heap[--S.nheap];
-	size_t i = 0, c;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= S.nheap)
-			break;
-		if (c + 1 < S.nheap && S.heap[c + 1].at < S.heap[c].at)
-			c++;
-		if (S.heap[c].at >= last.at)
-			break;
-		S.heap[i] = S.heap[c];
-		i = c;
-	}
-	if (S.nheap > 0)
-		S.heap[i] = last;
-	top.s->refs--;
-	return top;
+	heap_push(&S.due, at, s->gen, s);
 }
 
 /* The session's end changed to an earlier time: a new heap entry. */
@@ -649,7 +605,7 @@ static void
 sess_rescheduled(struct sess *s)
 {
 	s->gen++;
-	heap_push(s->fired ? ts_add_sat(s->end, conf.lateness) : s->end, s);
+	due_push(s->fired ? ts_add_sat(s->end, conf.lateness) : s->end, s);
 }
 
 static struct sess *
@@ -672,7 +628,7 @@ sess_new(struct sgroup *sg, size_t at, int64_t start, int64_t end,
 	S.nsess++;
 	if (S.nsess > S.max_windows)
 		S.max_windows = S.nsess;
-	heap_push(end, s);
+	due_push(end, s);
 	return s;
 }
 
@@ -1153,19 +1109,20 @@ sessions_advance(void)
 {
 	struct sess **fire = NULL, *s;
 	size_t nfire = 0, cap = 0, i;
-	struct due d;
+	struct heap_item d;
 	int64_t due;
 
-	while (S.nheap > 0 && S.heap[0].at <= clk.wm) {
-		d = heap_pop();
-		s = d.s;
-		if (s->dead || d.gen != s->gen) {
+	while (S.due.n > 0 && S.due.e[0].at <= clk.wm) {
+		d = heap_pop(&S.due);
+		s = d.p;
+		s->refs--;
+		if (s->dead || d.seq != s->gen) {
 			sess_drop_ref(s);
 			continue;
 		}
 		due = s->fired ? ts_add_sat(s->end, conf.lateness) : s->end;
 		if (due > clk.wm) {
-			heap_push(due, s);
+			due_push(due, s);
 			continue;
 		}
 		if (s->fired) {
@@ -1194,7 +1151,7 @@ sessions_advance(void)
 			sess_unlink(s);
 			sess_drop_ref(s);
 		} else
-			heap_push(due, s);
+			due_push(due, s);
 	}
 	free(fire);
 	return nfire > 0;
@@ -1294,17 +1251,19 @@ sgroup_free(void *p)
 void
 win_free(void)
 {
+	struct sess *s;
 	size_t i;
 
 	for (i = 0; i < S.n; i++)
 		win_release(S.w[i]);
 	free(S.w);
 	hmap_free(&S.sgroups, sgroup_free);
-	for (i = 0; i < S.nheap; i++) {
-		S.heap[i].s->refs--;
-		sess_drop_ref(S.heap[i].s);
+	for (i = 0; i < S.due.n; i++) {
+		s = S.due.e[i].p;
+		s->refs--;
+		sess_drop_ref(s);
 	}
-	free(S.heap);
+	heap_free(&S.due);
 	buf_free(&S.out);
 	buf_free(&S.key);
 	free(S.aggoff);
