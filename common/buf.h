@@ -12,6 +12,7 @@
 #ifndef CDC_BUF_H
 #define CDC_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -28,6 +29,8 @@ void	buf_grow(struct buf *b, size_t n);
 void	buf_free(struct buf *b);
 void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 
 static inline void
 buf_reset(struct buf *b)
