@@ -2,21 +2,18 @@
  * cdc-unwrap: flatten Debezium-shaped change events into rows, or into a
  * Flink-style retraction changelog for the stateful stages.
  *
- * This file reads the options and the input and reports bad lines; what a
- * line becomes is unwrap.c's, and the per-table state of --changelog and
- * --complete-before store.c's.
+ * This file reads the options and runs the stage driver (common/stage.c:
+ * the input, control lines, bad lines); what a line becomes is unwrap.c's,
+ * and the per-table state of --changelog and --complete-before store.c's.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "jout.h"
-#include "lread.h"
 #include "opts.h"
-#include "progress.h"
-#include "sigstop.h"
+#include "stage.h"
 #include "unwrap.h"
 
 #define SHORTOPTS	"?Va:ck:qt:v"
@@ -42,7 +39,9 @@ static const struct option longopts[] = {
 static struct unwrap_conf conf;
 
 static void	usage(FILE *);
-static void	idle_flush(void *, int);
+static int	on_row(void *, struct stage *, const struct stage_line *);
+static void	on_watermark(void *, struct stage *, const struct stage_line *,
+		    int64_t);
 
 static void
 usage(FILE *fp)
@@ -84,20 +83,18 @@ OPTS_COMMON_HELP
 	    diag_progname, diag_progname);
 }
 
-static volatile sig_atomic_t stop;
-
 int
 main(int argc, char **argv)
 {
 	static const char *const deletes[] = { "drop", "rewrite", NULL };
+	static const struct stage_ops ops = { .row = on_row,
+	    .watermark = on_watermark };
+	struct stage_conf sc;
+	struct stage *st;
 	struct unwrap *u;
-	struct progress pg;
-	struct lread in;
 	struct buf err = BUF_INIT;
-	const char *path, *line, *why;
-	size_t len;
 	uint64_t nrows, npassed;
-	int c, i, rc, status = EXIT_OK;
+	int c, status;
 
 	opts_begin(argc, argv, SHORTOPTS, usage);
 	while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
@@ -146,50 +143,28 @@ main(int argc, char **argv)
 	opts_end();
 
 	u = unwrap_new(&conf, &jout_stdout);
+	memset(&sc, 0, sizeof(sc));
+	sc.paths = (const char *const *)argv;
+	sc.npaths = (size_t)argc;
+	sc.ninputs = 1;
+	sc.out = &jout_stdout;
+	sc.onerr = &opts.onerr;
+	sc.max_line = opts.max_line;
+	sc.unit = TS_MS;
+	sc.stateful = conf.complete_before;
+	st = stage_new(&sc, &ops, u);
 	/* A signal ends the input: the lines read are written, then the
 	 * output is flushed, so a stage after this one sees its end. */
-	sigstop_install(&stop);
-	progress_init(&pg, "lines");
-	for (i = 0; i < (argc > 0 ? argc : 1) && !stop; i++) {
-		path = argc > 0 ? argv[i] : "-";
-		if (lread_open(&in, path, opts.max_line) != 0) {
-			diag_msg("could not open \"%s\": %s", path,
-			    strerror(errno));
-			status = EXIT_DATA;
-			continue;
-		}
-		in.idle = idle_flush;
-		in.stop = &stop;
-		while ((rc = lread_next(&in, &line, &len)) != LREAD_EOF) {
-			if (rc == LREAD_STOP)
-				break;
-			if (rc == LREAD_ERROR) {
-				diag_msg("could not read \"%s\": %s", in.name,
-				    strerror(errno));
-				status = EXIT_DATA;
-				break;
-			}
-			progress_tick(&pg, 1);
-			if (rc == LREAD_TOOLONG) {
-				onerr_line(&opts.onerr, in.name, in.lineno,
-				    NULL, 0, "line longer than --max-line "
-				    "(%zu bytes)", opts.max_line);
-				continue;
-			}
-			if (unwrap_line(u, line, len, &why) != 0)
-				onerr_line(&opts.onerr, in.name, in.lineno,
-				    line, len, "%s", why);
-		}
-		lread_close(&in);
-	}
-	progress_done(&pg);
+	if ((status = stage_run(st)) < 0)
+		diag_exit(EXIT_DATA);
 	unwrap_counts(u, &nrows, &npassed);
 	diag_info(1, "%llu lines read, %llu rows written, %llu lines passed "
-	    "through", (unsigned long long)pg.count,
+	    "through", (unsigned long long)stage_lines(st),
 	    (unsigned long long)nrows, (unsigned long long)npassed);
 	jout_flush(&jout_stdout);
 	onerr_summary(&opts.onerr);
 
+	stage_free(st);
 	unwrap_free(u);
 	tables_free();
 	unwrap_conf_free(&conf);
@@ -198,10 +173,20 @@ main(int argc, char **argv)
 	diag_exit(status);
 }
 
-static void
-idle_flush(void *arg, int timed_out)
+static int
+on_row(void *arg, struct stage *st, const struct stage_line *l)
 {
-	(void)arg;
-	(void)timed_out;
-	jout_flush(&jout_stdout);
+	const char *why;
+
+	if (unwrap_line(arg, l->text, l->len, &why) != 0)
+		return stage_bad(st, "%s", why);
+	return 0;
+}
+
+static void
+on_watermark(void *arg, struct stage *st, const struct stage_line *l,
+    int64_t wm)
+{
+	(void)st;
+	unwrap_watermark(arg, l->text, l->len, wm);
 }

@@ -34,7 +34,6 @@ struct unwrap {
 	struct jdoc	 doc;
 	struct jname	*env_names, *src_names;
 	size_t		 n_env_names, n_src_names;
-	struct field	 f_watermark;
 	/* the line being unwrapped */
 	const char	*line;
 	size_t		 len;
@@ -235,7 +234,6 @@ unwrap_new(const struct unwrap_conf *c, struct jout *out)
 	u->c = c;
 	u->out = out;
 	u->doc = (struct jdoc)JDOC_INIT;
-	field_parse(&u->f_watermark, "__watermark");
 	/* "table" and "schema" of the source are looked up only when the
 	 * table name is needed: they come last and are left out otherwise. */
 	u->n_env_names = E_FIXED + c->nadd;
@@ -274,7 +272,6 @@ unwrap_free(struct unwrap *u)
 	if (u == NULL)
 		return;
 	jscan_free(&u->doc);
-	field_free(&u->f_watermark);
 	free(u->env_names);
 	free(u->src_names);
 	free(u->em);
@@ -671,34 +668,30 @@ changelog(struct unwrap *u, char op, struct table *t, int before, int after)
 	}
 }
 
+/* A line that is not an event: as it is. */
 static void
 passthrough(struct unwrap *u)
 {
-	int64_t us;
-	int w = field_scan(&u->doc, 0, &u->f_watermark), rc;
+	jout_raw(u->out, u->line, u->len);
+	jout_char(u->out, '\n');
+	u->npassed++;
+}
 
-	if (w >= 0 && u->c->wm_delay != 0) {
+void
+unwrap_watermark(struct unwrap *u, const char *line, size_t len, int64_t us)
+{
+	if (u->c->wm_delay != 0) {
 		/* A producer's watermark (pgcdc-tail's are commit times)
 		 * made looser for rows whose event time runs behind it; an
 		 * infinity stays itself (the end of a drained pipeline). */
-		if ((rc = field_time(&u->doc, w, TS_MS, &u->tmp, &us)) != 0) {
-			bad(u, "field \"__watermark\": %s: %s",
-			    ts_strerror(rc), field_shown(&u->doc, w));
-			return;
-		}
-		us = ts_add_sat(us, -u->c->wm_delay);
 		jout_lit(u->out, "{\"__watermark\":");
-		jout_time(u->out, us);
+		jout_time(u->out, ts_add_sat(us, -u->c->wm_delay));
 		jout_lit(u->out, "}\n");
 	} else {
-		jout_raw(u->out, u->line, u->len);
+		jout_raw(u->out, line, len);
 		jout_char(u->out, '\n');
 	}
 	u->npassed++;
-	/* Watermarks are where downstream stages close state: don't make
-	 * them wait for a full buffer. */
-	if (w >= 0)
-		jout_flush(u->out);
 }
 
 /* The work of unwrap_line; a bad line sets u->bad. */
@@ -739,7 +732,7 @@ unwrap_event(struct unwrap *u)
 		}
 	}
 	/* An envelope has a string "op" and a before, after or source; any
-	 * other line (watermarks included) passes through as it is. */
+	 * other line passes through as it is. */
 	op = u->em[E_OP];
 	if (jscan_type(d, op) != J_STRING || (u->em[E_AFTER] < 0 &&
 	    u->em[E_BEFORE] < 0 && u->em[E_SOURCE] < 0)) {

@@ -1,13 +1,14 @@
 /*
  * unwrap.h: cdc-unwrap's pieces: the events of a line and the options
  * that shape its rows (unwrap.c), and the per-table state of --changelog
- * and --complete-before (store.c). main.c reads the input and reports.
+ * and --complete-before (store.c). main.c runs them on the stage driver.
  *
  *	struct unwrap_conf c;	(zeroed, then the option parsers)
  *	unwrap_add_fields(&c, "op,table", &err); unwrap_check(&c, &err);
  *	struct unwrap *u = unwrap_new(&c, &jout_stdout);
  *	for each line:
  *		if (unwrap_line(u, line, len, &why) != 0) report why;
+ *	for each watermark line: unwrap_watermark(u, line, len, us);
  *	unwrap_free(u); tables_free(); unwrap_conf_free(&c);
  */
 #ifndef CDC_UNWRAP_H
@@ -67,14 +68,18 @@ struct unwrap;
 /* Unwrap lines as c says (c must outlive u), writing rows to out. */
 struct unwrap *unwrap_new(const struct unwrap_conf *c, struct jout *out);
 /*
- * One input line (without its newline): an event becomes its rows, any
- * other line (a watermark) passes through. 0, or -1 for a bad line, with
- * *why (valid until the next call) saying what is wrong: nothing has then
- * been written for it. Warnings that concern a table (partial
- * retractions) go to diag_warnx, once per table.
+ * One input line (without its newline) that is not a control line: an
+ * event becomes its rows, any other line passes through. 0, or -1 for a
+ * bad line, with *why (valid until the next call) saying what is wrong:
+ * nothing has then been written for it. Warnings that concern a table
+ * (partial retractions) go to diag_warnx, once per table.
  */
 int	unwrap_line(struct unwrap *u, const char *line, size_t len,
 	    const char **why);
+/* A watermark line (us its time, TS_INF for "infinity"): as it is, or
+ * --watermark-delay earlier. */
+void	unwrap_watermark(struct unwrap *u, const char *line, size_t len,
+	    int64_t us);
 /* Rows written and lines passed through so far. */
 void	unwrap_counts(const struct unwrap *u, uint64_t *rows,
 	    uint64_t *passed);

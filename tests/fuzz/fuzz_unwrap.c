@@ -1,21 +1,25 @@
 /*
  * fuzz_unwrap.c: libFuzzer target for cdc-unwrap's events (unwrap.c, and
  * the per-table state of store.c): Debezium's envelope, the
- * {"schema":...,"payload":...} wrapper, watermarks passed through.
+ * {"schema":...,"payload":...} wrapper, watermarks passed through or
+ * moved by --watermark-delay.
  *
  * The first byte sets cdc-unwrap up: bit 0 --changelog, bit 1 with it
  * --complete-before, else --deletes=rewrite; bit 2 --add-fields with
  * plain names, source paths and a path of the envelope; bit 3 --tables;
  * bit 4 --key for one table; bit 5 --watermark-delay. The rest is lines,
- * a newline apart, each given to unwrap_line in turn with the state kept
- * from one to the next. Invariants: a bad line comes back with a reason
- * and nothing written; whatever a line writes is whole lines, each a JSON
- * object in UTF-8; a row's names are unique but for the columns of the
- * image it came from, which are the input's as written (an image may name
- * a column twice: the last counts, as jscan and jansson read it), and the
- * names with a meaning of their own (field_reserved) are never a row's,
- * but "__kind" first in each changelog row. A line that is not an event
- * passes through unchanged. Never a crash, never a leak.
+ * a newline apart, each given in turn, with the state kept from one to
+ * the next, to unwrap_watermark when the stage driver reads it as a
+ * watermark line, to nothing when it reads it as another control line
+ * (the driver forwards those) or a bad one, else to unwrap_line.
+ * Invariants: a bad line comes back with a reason and nothing written;
+ * whatever a line writes is whole lines, each a JSON object in UTF-8; a
+ * row's names are unique but for the columns of the image it came from,
+ * which are the input's as written (an image may name a column twice: the
+ * last counts, as jscan and jansson read it), and the names with a
+ * meaning of their own (field_reserved) are never a row's, but "__kind"
+ * first in each changelog row. A line that is not an event passes through
+ * unchanged. Never a crash, never a leak.
  *
  * fuzz-sources: cmd/cdc-unwrap/unwrap.c cmd/cdc-unwrap/store.c
  */
@@ -29,6 +33,7 @@
 #include "field.h"
 #include "jout.h"
 #include "jscan.h"
+#include "stage.h"
 #include "unwrap.h"
 #define FUZZ_NAME	"fuzz_unwrap"
 #include "fuzz.h"
@@ -37,7 +42,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define ADD	"op,table,schema,lsn,ts_ms,source.ts_ms,snapshot,txId,a.b"
 
-static struct jdoc doc = JDOC_INIT;
+static struct jdoc doc = JDOC_INIT, cdoc = JDOC_INIT;
 static struct buf name_a = BUF_INIT, name_b = BUF_INIT;
 
 /* Member name k of the document, unescaped, into b. */
@@ -122,9 +127,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct unwrap *u;
 	struct jout out;
 	struct buf err = BUF_INIT;
+	struct stage_ctl ctl;
 	const char *p, *end, *nl, *why;
 	size_t n, before;
 	uint8_t how;
+	int k;
 
 	if (size < 1)
 		return 0;
@@ -152,7 +159,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 		before = out.len;
-		if (unwrap_line(u, p, n, &why) != 0) {
+		buf_reset(&err);
+		k = stage_ctl_name(p, n) ? stage_ctl_read(&cdoc, p, n, TS_MS,
+		    &ctl, &err) : 0;
+		fuzz_require(k != -1 || err.len > 0,
+		    "a bad control line without a reason", p, n);
+		if (k == 1 || k == -1) {
+			if (k == 1 && ctl.kind == STAGE_WATERMARK) {
+				unwrap_watermark(u, p, n, ctl.wm);
+				check_output(p, n, out.buf + before,
+				    out.len - before, c.changelog);
+			}
+		} else if (unwrap_line(u, p, n, &why) != 0) {
 			fuzz_require(why != NULL && why[0] != '\0',
 			    "refused without a reason", p, n);
 			fuzz_require(out.len == before, "refused after writing",
@@ -166,6 +184,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tables_free();
 	unwrap_conf_free(&c);
 	buf_free(&err);
+	jscan_free(&cdoc);
 	free(out.buf);
 	return 0;
 }
