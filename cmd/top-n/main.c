@@ -9,11 +9,10 @@
  * begins, or input ends. With --emit update the ranking is written instead
  * as a changelog keyed by rank, after every row (Flink's plain Top-N).
  * Each line is scanned once (jscan); rows are written from their own text.
- * The sort keys are in rank.c, the partitions and rankings in part.c.
+ * The input loop and the control lines are the stage driver's
+ * (common/stage.c); the sort keys are in rank.c, the partitions and
+ * rankings in part.c.
  */
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,8 @@
 #include "diag.h"
 #include "jout.h"
 #include "jscan.h"
-#include "lread.h"
 #include "opts.h"
-#include "progress.h"
-#include "sigstop.h"
+#include "stage.h"
 #include "topn.h"
 #include "tstamp.h"
 
@@ -54,8 +51,6 @@ static const struct option longopts[] = {
 struct conf conf;
 struct counters cnt;
 
-static volatile sig_atomic_t stop;
-static struct progress pg;		/* lines read, on a terminal */
 static struct jdoc doc = JDOC_INIT;
 static int64_t wm = T_MIN;		/* the watermark */
 static uint64_t seq;			/* rows numbered so far */
@@ -72,7 +67,7 @@ static int64_t wend_us;
  * the fixed names below, then the distinct top-level names of the --by and
  * --partition-by fields. A dotted path is walked on its own (slot -1).
  */
-enum { S_WATERMARK, S_KIND, S_WINDOW_END, S_RANK, S_FIXED };
+enum { S_KIND, S_WINDOW_END, S_RANK, S_FIXED };
 static struct jname *names;
 static size_t nnames;
 static int *found;			/* token per name, per line */
@@ -80,8 +75,9 @@ static int *by_slot, *part_slot;
 
 static void	usage(FILE *);
 static void	setup_lookup(void);
-static void	read_input(struct lread *);
-static void	on_idle(void *, int);
+static int	on_row(void *, struct stage *, const struct stage_line *);
+static void	on_watermark(void *, struct stage *, const struct stage_line *,
+		    int64_t);
 
 static void
 usage(FILE *fp)
@@ -125,11 +121,14 @@ int
 main(int argc, char **argv)
 {
 	static const char *const emits[] = { "final", "update", NULL };
-	struct lread in;
+	static const struct stage_ops ops = { .row = on_row,
+	    .watermark = on_watermark };
+	struct stage_conf sc;
+	struct stage *st;
 	struct buf q = BUF_INIT;
-	const char *path, *bad;
+	const char *bad;
 	size_t i;
-	int c, status = EXIT_OK, asc = 0, have_n = 0;
+	int c, status, asc = 0, have_n = 0;
 
 	opts_begin(argc, argv, SHORTOPTS, usage);
 	conf.rank = xstrdup("rank");
@@ -208,25 +207,19 @@ main(int argc, char **argv)
 	setup_lookup();
 	parts_setup();
 
-	sigstop_install(&stop);
-
-	progress_init(&pg, "lines");
-	for (i = 0; i < (size_t)(argc > 0 ? argc : 1) && !stop; i++) {
-		path = argc > 0 ? argv[i] : "-";
-		if (lread_open(&in, path, opts.max_line) != 0) {
-			diag_msg("could not open \"%s\": %s", path,
-			    strerror(errno));
-			status = EXIT_DATA;
-			continue;
-		}
-		in.idle = on_idle;
-		in.stop = &stop;
-		read_input(&in);
-		if (in.fd < 0)
-			status = EXIT_DATA;
-		lread_close(&in);
-	}
-	progress_done(&pg);
+	memset(&sc, 0, sizeof(sc));
+	sc.paths = (const char *const *)argv;
+	sc.npaths = (size_t)argc;
+	sc.ninputs = 1;
+	sc.out = &jout_stdout;
+	sc.doc = &doc;
+	sc.onerr = &opts.onerr;
+	sc.max_line = opts.max_line;
+	sc.unit = TS_MS;
+	sc.stateful = 1;
+	st = stage_new(&sc, &ops, NULL);
+	if ((status = stage_run(st)) < 0)
+		diag_exit(EXIT_DATA);
 
 	/* End of input, or SIGINT/SIGTERM: a watermark of +infinity. */
 	parts_advance(T_MAX);
@@ -243,6 +236,7 @@ main(int argc, char **argv)
 	    (unsigned long long)cnt.written, cnt.max_parts, cnt.max_held);
 	onerr_summary(&opts.onerr);
 
+	stage_free(st);
 	parts_free();
 	for (i = 0; i < conf.nby; i++) {
 		field_free(&conf.by[i].f);
@@ -290,8 +284,6 @@ setup_lookup(void)
 	size_t i;
 
 	names = xcalloc(S_FIXED + conf.nby + conf.part.n, sizeof(*names));
-	names[S_WATERMARK].name = "__watermark";
-	names[S_WATERMARK].len = 11;
 	names[S_KIND].name = "__kind";
 	names[S_KIND].len = 6;
 	names[S_WINDOW_END].name = "window_end";
@@ -320,28 +312,6 @@ field_tok(int slot, const struct field *f)
  * Input
  */
 
-struct line {
-	struct lread	*in;
-	const char	*text;
-	size_t		 len;
-};
-
-static void
-bad(const struct line *l, const char *fmt, ...) DIAG_PRINTF(2, 3);
-
-static void
-bad(const struct line *l, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	onerr_line(&opts.onerr, l->in->name, l->in->lineno, l->text, l->len,
-	    "%s", msg);
-}
-
 /* window_end of the current row, parsed once per distinct text: 0, or
  * field_time's error. */
 static int
@@ -365,21 +335,24 @@ window_end_of(int t, int64_t *us)
 	return 0;
 }
 
-/* A watermark line: close what it reaches, forward it when asked, and
- * flush either way (DESIGN.md section 1). */
+/* A watermark line: close what it reaches, and forward it when asked (the
+ * driver flushes then, DESIGN.md section 1). */
 static void
-watermark(int64_t w)
+on_watermark(void *arg, struct stage *st, const struct stage_line *l,
+    int64_t w)
 {
-	if (w > wm) {
-		wm = w;
-		parts_advance(w);
-		if (conf.watermarks) {
-			jout_lit(&jout_stdout, "{\"__watermark\":");
-			jout_time(&jout_stdout, w);
-			jout_raw(&jout_stdout, "}\n", 2);
-		}
+	(void)arg;
+	(void)st;
+	(void)l;
+	if (w <= wm)
+		return;
+	wm = w;
+	parts_advance(w);
+	if (conf.watermarks) {
+		jout_lit(&jout_stdout, "{\"__watermark\":");
+		jout_time(&jout_stdout, w);
+		jout_raw(&jout_stdout, "}\n", 2);
 	}
-	jout_flush(&jout_stdout);
 }
 
 /* The current row's members as one text, without __kind and the rank
@@ -423,44 +396,32 @@ build_body(size_t *len)
 	return body.data != NULL ? body.data : "";
 }
 
-static void
-process_line(const struct line *l)
+/* A data row. */
+static int
+on_row(void *arg, struct stage *st, const struct stage_line *l)
 {
 	const int *m = found;
 	struct part *p;
 	const char *s, *b;
 	size_t n, i, blen;
-	int64_t t, wend = T_MIN;
+	int64_t wend = T_MIN;
 	int sign = 1, has_wend = 0, rc;
 
-	if (jscan_parse(&doc, l->text, l->len) != 0) {
-		bad(l, "invalid JSON: %s at column %zu", doc.err,
+	(void)arg;
+	if (!l->parsed && jscan_parse(&doc, l->text, l->len) != 0)
+		return stage_bad(st, "invalid JSON: %s at column %zu", doc.err,
 		    doc.err_off + 1);
-		return;
-	}
-	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(l, "not a JSON object: %s", field_shown(&doc, 0));
-		return;
-	}
+	if (jscan_type(&doc, 0) != J_OBJECT)
+		return stage_bad(st, "not a JSON object: %s",
+		    field_shown(&doc, 0));
 	jscan_members(&doc, 0, names, nnames, found);
-	if (m[S_WATERMARK] >= 0) {
-		if ((rc = field_time(&doc, m[S_WATERMARK], TS_MS, &tmp, &t))
-		    != 0) {
-			bad(l, "field \"__watermark\": %s: %s", ts_strerror(rc),
-			    field_shown(&doc, m[S_WATERMARK]));
-			return;
-		}
-		watermark(t);
-		return;
-	}
 	if (m[S_KIND] >= 0) {
 		if (jscan_str(&doc, m[S_KIND], &tmp, &s, &n) != 0 || n != 2 ||
 		    (memcmp(s, "+I", 2) != 0 && memcmp(s, "+U", 2) != 0 &&
-		    memcmp(s, "-U", 2) != 0 && memcmp(s, "-D", 2) != 0)) {
-			bad(l, "field \"__kind\": not a change kind (+I, -U, "
-			    "+U, -D): %s", field_shown(&doc, m[S_KIND]));
-			return;
-		}
+		    memcmp(s, "-U", 2) != 0 && memcmp(s, "-D", 2) != 0))
+			return stage_bad(st, "field \"__kind\": not a change "
+			    "kind (+I, -U, +U, -D): %s",
+			    field_shown(&doc, m[S_KIND]));
 		sign = s[0] == '+' ? 1 : -1;
 	}
 	/* A window ending at infinity closes at a watermark of infinity or
@@ -468,22 +429,20 @@ process_line(const struct line *l)
 	 * watermark: late. */
 	if (m[S_WINDOW_END] >= 0 && jscan_type(&doc, m[S_WINDOW_END]) !=
 	    J_NULL) {
-		if ((rc = window_end_of(m[S_WINDOW_END], &wend)) != 0) {
-			bad(l, "field \"window_end\": %s: %s", ts_strerror(rc),
-			    field_shown(&doc, m[S_WINDOW_END]));
-			return;
-		}
+		if ((rc = window_end_of(m[S_WINDOW_END], &wend)) != 0)
+			return stage_bad(st, "field \"window_end\": %s: %s",
+			    ts_strerror(rc), field_shown(&doc,
+			    m[S_WINDOW_END]));
 		has_wend = 1;
 	}
 
 	for (i = 0; i < conf.nby; i++) {
 		int bt = field_tok(by_slot[i], &conf.by[i].f);
 
-		if (skey_read(&doc, bt, &cand[i], &kscratch[i]) != 0) {
-			bad(l, "field \"%s\": number out of range: %s",
-			    conf.by[i].f.text, field_shown(&doc, bt));
-			return;
-		}
+		if (skey_read(&doc, bt, &cand[i], &kscratch[i]) != 0)
+			return stage_bad(st, "field \"%s\": number out of "
+			    "range: %s", conf.by[i].f.text,
+			    field_shown(&doc, bt));
 	}
 
 	/* A good row from here on. */
@@ -496,13 +455,13 @@ process_line(const struct line *l)
 		if (cnt.dropped > 0)
 			diag_warnx("%s:%llu: first __kind row after %llu rows "
 			    "fell out of the top %zu: a retraction may leave a "
-			    "ranking short", l->in->name,
-			    (unsigned long long)l->in->lineno,
+			    "ranking short", l->source,
+			    (unsigned long long)l->lineno,
 			    (unsigned long long)cnt.dropped, conf.n);
 	}
 	if (has_wend && wend <= wm) {
 		cnt.late++;
-		return;
+		return 0;
 	}
 	buf_reset(&keybuf);
 	for (i = 0; i < conf.part.n; i++) {
@@ -525,47 +484,9 @@ process_line(const struct line *l)
 		if (p != NULL) {
 			b = build_body(&blen);
 			if (part_retract(p, cand, b, blen) == 0)
-				return;
+				return 0;
 		}
 		cnt.unmatched++;
 	}
-}
-
-static void
-read_input(struct lread *in)
-{
-	struct line l;
-	int rc;
-
-	l.in = in;
-	/* After a signal, lread_next still returns the lines already read
-	 * (they left the pipe: dropping them would lose them), then
-	 * LREAD_STOP instead of reading more. */
-	while ((rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
-		if (rc == LREAD_STOP)
-			break;
-		if (rc == LREAD_ERROR) {
-			diag_msg("could not read \"%s\": %s", in->name,
-			    strerror(errno));
-			lread_close(in);
-			return;
-		}
-		progress_tick(&pg, 1);
-		if (rc == LREAD_TOOLONG) {
-			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
-			    "line longer than --max-line (%zu bytes)",
-			    opts.max_line);
-			continue;
-		}
-		process_line(&l);
-	}
-}
-
-/* Input has no data ready: show what was written (DESIGN.md section 1). */
-static void
-on_idle(void *arg, int timed_out)
-{
-	(void)arg;
-	(void)timed_out;
-	jout_flush(&jout_stdout);
+	return 0;
 }
