@@ -8,24 +8,19 @@
  * row per window and group is written. Each line is scanned once (jscan);
  * the aggregates are exact and accept retractions (agg.c); only open windows
  * are kept (window.c), and --state carries them from one run to the next
- * (state.c).
+ * (state.c). The input loop and the control lines are the stage driver's
+ * (common/stage.c).
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "diag.h"
 #include "jscan.h"
-#include "lread.h"
 #include "opts.h"
-#include "progress.h"
-#include "sigstop.h"
+#include "stage.h"
 #include "statefile.h"
 #include "wagg.h"
 
@@ -82,20 +77,17 @@ struct conf conf;
 struct counters cnt;
 struct clock clk = { T_MIN, T_MIN, T_MIN, 0 };
 
-static volatile sig_atomic_t stop;
-static struct progress pg;		/* lines read, on a terminal */
 static struct jdoc doc = JDOC_INIT;
 static struct aval *vals;
 static struct buf keybuf = BUF_INIT, canon = BUF_INIT, tmp = BUF_INIT;
 static struct buf assigned = BUF_INIT;	/* --assign: a row without bounds */
 static struct jout late_out;
 static int late_open;
-static int64_t last_arrival;		/* monotonic clock of the last row */
 
 /*
  * Every field a row is read for, looked up in one pass over its members:
- * "__watermark", "__kind", then the distinct top-level names of the time,
- * group and aggregate fields. A dotted path is walked on its own (slot -1).
+ * "__kind", then the distinct top-level names of the time, group and
+ * aggregate fields. A dotted path is walked on its own (slot -1).
  */
 static struct jname *names;
 static size_t nnames;
@@ -107,8 +99,11 @@ static void	usage(FILE *);
 static void	setup_lookup(void);
 static void	setup_groups(void);
 static void	build_signature(void);
-static void	read_input(struct lread *);
-static void	on_idle(void *, int);
+static int	run(int, char **);
+static int	on_row(void *, struct stage *, const struct stage_line *);
+static void	on_watermark(void *, struct stage *, const struct stage_line *,
+		    int64_t);
+static int	on_idle(void *, struct stage *, enum stage_idle);
 
 static void
 usage(FILE *fp)
@@ -193,11 +188,10 @@ int
 main(int argc, char **argv)
 {
 	static const char *const emits[] = { "final", "update", NULL };
-	struct lread in;
 	struct buf err = BUF_INIT;
-	const char *path, **having_specs = NULL;
+	const char **having_specs = NULL;
 	size_t ow, og, mw, mg, nhaving_specs = 0;
-	int c, i, status = EXIT_OK, have_kind = 0, have_offset = 0;
+	int c, status, have_kind = 0, have_offset = 0;
 	int64_t wm_before_drain;
 
 	opts_begin(argc, argv, SHORTOPTS, usage);
@@ -382,30 +376,8 @@ main(int argc, char **argv)
 			    EXIT_DATA, "%s", err.data);
 	}
 
-	sigstop_install(&stop);
-
-	progress_init(&pg, "lines");
-	for (i = 0; i < (argc > 0 ? argc : 1) && !stop; i++) {
-		path = argc > 0 ? argv[i] : "-";
-		if (lread_open(&in, path, opts.max_line) != 0) {
-			diag_msg("could not open \"%s\": %s", path,
-			    strerror(errno));
-			status = EXIT_DATA;
-			continue;
-		}
-		in.idle = on_idle;
-		in.stop = &stop;
-		if (conf.proctime)
-			in.idle_ms = 100;
-		else if (conf.idle > 0)
-			in.idle_ms = conf.idle / 1000 > 0 ?
-			    (int)(conf.idle / 1000) : 1;
-		read_input(&in);
-		if (in.fd < 0)
-			status = EXIT_DATA;
-		lread_close(&in);
-	}
-	progress_done(&pg);
+	if ((status = run(argc, argv)) < 0)
+		diag_exit(EXIT_DATA);
 
 	/* End of input is a watermark of +infinity, unless the windows
 	 * still open are kept in --state for the next run. */
@@ -490,11 +462,9 @@ setup_lookup(void)
 	size_t i;
 
 	names = xcalloc(5 + conf.group.n + conf.aggs.nin, sizeof(*names));
-	names[0].name = "__watermark";
-	names[0].len = 11;
-	names[1].name = "__kind";
-	names[1].len = 6;
-	nnames = 2;
+	names[0].name = "__kind";
+	names[0].len = 6;
+	nnames = 1;
 	time_slot = conf.proctime ? -1 : name_slot(&conf.time);
 	group_slot = xcalloc(conf.group.n + 1, sizeof(*group_slot));
 	for (i = 0; i < conf.group.n; i++)
@@ -685,26 +655,33 @@ build_signature(void)
  * Input
  */
 
-struct line {
-	struct lread	*in;
-	const char	*text;
-	size_t		 len;
-};
-
-static void
-bad(const struct line *l, const char *fmt, ...) DIAG_PRINTF(2, 3);
-
-static void
-bad(const struct line *l, const char *fmt, ...)
+/* The stage driver over the inputs: 0, 1 when an input could not be
+ * read, -1 when the run ended on an error (reported). */
+static int
+run(int argc, char **argv)
 {
-	char msg[1024];
-	va_list ap;
+	static const struct stage_ops ops = { .row = on_row,
+	    .watermark = on_watermark, .idle = on_idle };
+	struct stage_conf sc;
+	struct stage *st;
+	int rc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	onerr_line(&opts.onerr, l->in->name, l->in->lineno, l->text, l->len,
-	    "%s", msg);
+	memset(&sc, 0, sizeof(sc));
+	sc.paths = (const char *const *)argv;
+	sc.npaths = (size_t)argc;
+	sc.ninputs = 1;
+	sc.out = &jout_stdout;
+	sc.doc = &doc;
+	sc.onerr = &opts.onerr;
+	sc.max_line = opts.max_line;
+	sc.unit = conf.unit;
+	sc.stateful = 1;
+	sc.state_path = conf.state_path;
+	sc.idle_clock = conf.idle > 0;
+	st = stage_new(&sc, &ops, NULL);
+	rc = stage_run(st);
+	stage_free(st);
+	return rc;
 }
 
 static void
@@ -719,7 +696,7 @@ advance_from_rows(void)
 }
 
 static void
-late_row(const struct line *l)
+late_row(const struct stage_line *l)
 {
 	cnt.late++;
 	if (late_open) {
@@ -729,74 +706,65 @@ late_row(const struct line *l)
 }
 
 static void
-process_line(const struct line *l)
+on_watermark(void *arg, struct stage *st, const struct stage_line *l,
+    int64_t wm)
+{
+	(void)arg;
+	(void)st;
+	(void)l;
+	win_advance(wm, 1);
+}
+
+static int
+on_row(void *arg, struct stage *st, const struct stage_line *l)
 {
 	int *m = found, t, bi;
 	struct row r;
 	const char *s, *p;
 	size_t n, i;
-	int64_t wm;
 	int rc;
 
-	if (jscan_parse(&doc, l->text, l->len) != 0) {
-		bad(l, "invalid JSON: %s at column %zu", doc.err,
+	(void)arg;
+	if (!l->parsed && jscan_parse(&doc, l->text, l->len) != 0)
+		return stage_bad(st, "invalid JSON: %s at column %zu", doc.err,
 		    doc.err_off + 1);
-		return;
-	}
-	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(l, "not a JSON object: %s", field_shown(&doc, 0));
-		return;
-	}
+	if (jscan_type(&doc, 0) != J_OBJECT)
+		return stage_bad(st, "not a JSON object: %s",
+		    field_shown(&doc, 0));
 	jscan_members(&doc, 0, names, nnames, found);
-	if (m[0] >= 0) {
-		if ((rc = field_time(&doc, m[0], conf.unit, &tmp, &wm)) != 0) {
-			bad(l, "field \"__watermark\": %s: %s", ts_strerror(rc),
-			    field_shown(&doc, m[0]));
-			return;
-		}
-		win_advance(wm, 1);
-		return;
-	}
 
 	memset(&r, 0, sizeof(r));
 	r.sign = 1;
-	if (m[1] >= 0) {
-		if (jscan_str(&doc, m[1], &tmp, &s, &n) != 0 || n != 2 ||
+	if (m[0] >= 0) {
+		if (jscan_str(&doc, m[0], &tmp, &s, &n) != 0 || n != 2 ||
 		    strchr("+-", s[0]) == NULL || strchr("IUD", s[1]) == NULL ||
 		    (s[0] == '+' && s[1] == 'D') ||
-		    (s[0] == '-' && s[1] == 'I')) {
-			bad(l, "field \"__kind\": not a change kind (+I, -U, "
-			    "+U, -D): %s", field_shown(&doc, m[1]));
-			return;
-		}
+		    (s[0] == '-' && s[1] == 'I'))
+			return stage_bad(st, "field \"__kind\": not a change "
+			    "kind (+I, -U, +U, -D): %s", field_shown(&doc,
+			    m[0]));
 		r.sign = s[0] == '+' ? 1 : -1;
 	}
 	if (conf.proctime)
 		r.t = clock_us(CLOCK_REALTIME);
 	else {
 		t = field_tok(time_slot, &conf.time);
-		if (t < 0) {
-			bad(l, "field \"%s\": missing", conf.time.text);
-			return;
-		}
-		if ((rc = field_time(&doc, t, conf.unit, &tmp, &r.t)) != 0) {
-			bad(l, "field \"%s\": %s: %s", conf.time.text,
-			    ts_strerror(rc), field_shown(&doc, t));
-			return;
-		}
+		if (t < 0)
+			return stage_bad(st, "field \"%s\": missing",
+			    conf.time.text);
+		if ((rc = field_time(&doc, t, conf.unit, &tmp, &r.t)) != 0)
+			return stage_bad(st, "field \"%s\": %s: %s",
+			    conf.time.text, ts_strerror(rc),
+			    field_shown(&doc, t));
 		/* Windows are [start, end) of finite times: as PostgreSQL's
 		 * date_bin, a bin of "infinity" would be [infinity,
 		 * infinity), which holds nothing. */
-		if (!TS_FINITE(r.t)) {
-			bad(l, "field \"%s\": no window holds %s",
+		if (!TS_FINITE(r.t))
+			return stage_bad(st, "field \"%s\": no window holds %s",
 			    conf.time.text, field_shown(&doc, t));
-			return;
-		}
-		if (!win_fits(r.t)) {
-			bad(l, "field \"%s\": window out of range: %s",
-			    conf.time.text, field_shown(&doc, t));
-			return;
-		}
+		if (!win_fits(r.t))
+			return stage_bad(st, "field \"%s\": window out of "
+			    "range: %s", conf.time.text, field_shown(&doc, t));
 	}
 	for (i = 0; i < conf.aggs.nin; i++)
 		agg_tok[i] = field_tok(agg_slot[i], &conf.aggs.in[i].f);
@@ -804,13 +772,11 @@ process_line(const struct line *l)
 	case 0:
 		break;
 	case AGG_RANGE:
-		bad(l, "field \"%s\": number out of range: %s",
+		return stage_bad(st, "field \"%s\": number out of range: %s",
 		    conf.aggs.in[bi].f.text, field_shown(&doc, agg_tok[bi]));
-		return;
 	default:
-		bad(l, "field \"%s\": not a number: %s",
+		return stage_bad(st, "field \"%s\": not a number: %s",
 		    conf.aggs.in[bi].f.text, field_shown(&doc, agg_tok[bi]));
-		return;
 	}
 	buf_reset(&keybuf);
 	for (i = 0; i < conf.group.n; i++) {
@@ -831,70 +797,41 @@ process_line(const struct line *l)
 		r.text = assign_text(&r.len);
 	r.seq = ++clk.seq;
 	cnt.rows++;
-	if (conf.idle > 0)
-		last_arrival = clock_us(CLOCK_MONOTONIC);
 
 	if (win_row(&r))
 		late_row(l);
 	if (r.t > clk.max_ts)
 		clk.max_ts = r.t;
 	advance_from_rows();
-}
-
-static void
-read_input(struct lread *in)
-{
-	struct line l;
-	int rc;
-
-	l.in = in;
-	/* After a signal, lread_next still returns the lines already read
-	 * (they left the pipe: dropping them would lose them), then
-	 * LREAD_STOP instead of reading more. */
-	while ((rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
-		if (rc == LREAD_STOP)
-			break;
-		if (rc == LREAD_ERROR) {
-			diag_msg("could not read \"%s\": %s", in->name,
-			    strerror(errno));
-			lread_close(in);
-			return;
-		}
-		progress_tick(&pg, 1);
-		if (rc == LREAD_TOOLONG) {
-			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
-			    "line longer than --max-line (%zu bytes)",
-			    opts.max_line);
-			continue;
-		}
-		process_line(&l);
-	}
+	return 0;
 }
 
 /*
- * Input has no data ready. Flush what was written (DESIGN.md section 1);
- * when it stays idle, let the wall clock move the watermark: by the idle
- * time past the largest event time seen (--idle-timeout), or to the arrival
- * clock itself (--proctime).
+ * Input has no data ready: flush the --late file (the driver flushes the
+ * output, DESIGN.md section 1). When it stays idle, let the wall clock move
+ * the watermark: by the idle time past the largest event time seen
+ * (--idle-timeout), or to the arrival clock itself (--proctime).
  */
-static void
-on_idle(void *arg, int timed_out)
+static int
+on_idle(void *arg, struct stage *st, enum stage_idle why)
 {
-	int64_t now;
+	int64_t idle;
 
 	(void)arg;
-	if (timed_out) {
+	if (why == STAGE_TICK) {
 		if (conf.proctime)
 			win_advance(ts_add_sat(clock_us(CLOCK_REALTIME),
 			    -conf.delay), 0);
-		else if (conf.idle > 0 && clk.max_ts != T_MIN) {
-			now = clock_us(CLOCK_MONOTONIC);
-			if (now - last_arrival >= conf.idle)
-				win_advance(ts_add_sat(ts_add_sat(clk.max_ts,
-				    now - last_arrival), -conf.delay), 0);
-		}
+		else if (conf.idle > 0 && clk.max_ts != T_MIN &&
+		    (idle = stage_idle_us(st, 0)) >= conf.idle)
+			win_advance(ts_add_sat(ts_add_sat(clk.max_ts, idle),
+			    -conf.delay), 0);
 	}
-	jout_flush(&jout_stdout);
 	if (late_open)
 		jout_flush(&late_out);
+	if (conf.proctime)
+		return 100;
+	if (conf.idle > 0)
+		return conf.idle / 1000 > 0 ? (int)(conf.idle / 1000) : 1;
+	return 0;
 }
