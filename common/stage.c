@@ -372,6 +372,8 @@ report_bad(struct stage *st)
 static int
 report_failed(struct stage *st, const char *source, uint64_t lineno)
 {
+	if (st->ops.failing != NULL)
+		st->ops.failing(st->arg);
 	diag_msg("%s:%llu: %s", source, (unsigned long long)lineno,
 	    st->why.data);
 	return -1;

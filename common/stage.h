@@ -161,8 +161,9 @@ struct stage_ops {
 	 * two advance together and neither piles up in the tool's state.
 	 * NULL: they take turns. */
 	int64_t	(*clock)(void *arg, int input);
-	/* A bad line is about to end the program (--on-error fail): discard
-	 * what must not outlive it (a sink's open files). */
+	/* The run is about to end on an error (a bad line under --on-error
+	 * fail, a control line that cannot be taken): discard what must
+	 * not outlive it (a sink's open files). */
 	void	(*failing)(void *arg);
 };
 

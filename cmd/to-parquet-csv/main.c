@@ -8,9 +8,7 @@
  * fw.h's (schema.c, parquet.c, csv.c); the files, partitions and commits
  * are lake.c's and hive.c's; this file reads the input and the options.
  */
-#include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +21,8 @@
 #include "fw.h"
 #include "jscan.h"
 #include "lake.h"
-#include "lread.h"
 #include "opts.h"
-#include "progress.h"
-#include "sigstop.h"
+#include "stage.h"
 
 #define SHORTOPTS	"?Vf:o:p:qv"
 
@@ -57,20 +53,24 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static volatile sig_atomic_t stop;
-static struct progress pg;		/* rows, on a terminal */
+static struct progress *pg;		/* rows, on a terminal */
 static char pg_label[96];		/* files and bytes committed */
 static struct jdoc doc = JDOC_INIT;
 static struct hive hive;
 static struct lake *lake;
 static struct buf key = BUF_INIT, tmp = BUF_INIT;
 static int *found;			/* token of each hive.names[] */
-static size_t s_watermark, s_lsn;	/* their slots */
+static size_t s_lsn;			/* its slot */
 static uint64_t watermarks;		/* watermark lines skipped */
+static int64_t roll_us;			/* --roll-interval */
 
 static void	usage(FILE *);
-static void	read_input(struct lread *);
-static void	on_idle(void *, int);
+static struct stage *stage_of(int, char **);
+static int	on_row(void *, struct stage *, const struct stage_line *);
+static void	on_watermark(void *, struct stage *, const struct stage_line *,
+		    int64_t);
+static void	on_failing(void *);
+static int	on_idle(void *, struct stage *, enum stage_idle);
 static void	on_commit(void *, const char *, uint64_t, uint64_t);
 
 static void
@@ -148,12 +148,12 @@ main(int argc, char **argv)
 	struct lake_stats ls;
 	struct schema declared;
 	struct sigaction sa;
-	struct lread in;
-	struct stat st;
-	const char *path, *partition = NULL, *schema_spec = NULL, *err;
+	struct stage *st;
+	struct stat sb;
+	const char *partition = NULL, *schema_spec = NULL, *err;
 	char *serr = NULL;
 	size_t i, plen;
-	int c, status = EXIT_OK, have_codec = 0;
+	int c, status, have_codec = 0;
 
 	memset(&lc, 0, sizeof(lc));
 	memset(&declared, 0, sizeof(declared));
@@ -235,7 +235,7 @@ main(int argc, char **argv)
 		lc.mode = LAKE_STDOUT;
 	} else if (partition != NULL || lc.roll_rows > 0 ||
 	    lc.roll_bytes > 0 || lc.roll_us > 0 || lc.path[plen - 1] == '/' ||
-	    (stat(lc.path, &st) == 0 && S_ISDIR(st.st_mode)))
+	    (stat(lc.path, &sb) == 0 && S_ISDIR(sb.st_mode)))
 		lc.mode = LAKE_DIR;
 	else
 		lc.mode = LAKE_FILE;
@@ -258,7 +258,6 @@ main(int argc, char **argv)
 			    "the partition level \"%s=\" of --partition-by, "
 			    "which readers add as a column",
 			    declared.col[i].name, declared.col[i].name);
-	s_watermark = hive_lookup_add(&hive, "__watermark", 11);
 	s_lsn = hive_lookup_add(&hive, "__lsn", 5);
 	found = xcalloc(hive.nnames, sizeof(*found));
 	lc.fw.omit = hive.omit;
@@ -273,7 +272,6 @@ main(int argc, char **argv)
 	if (lc.mode == LAKE_DIR)
 		raise_nofile(lc.max_open + 32);
 
-	sigstop_install(&stop);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	if (lc.mode == LAKE_STDOUT) {
@@ -281,27 +279,12 @@ main(int argc, char **argv)
 		sigaction(SIGPIPE, &sa, NULL);
 	}
 
+	roll_us = lc.roll_us;
+	st = stage_of(argc, argv);
+	pg = stage_progress(st);
 	lake = lake_open(&lc);
-	progress_init(&pg, "rows");
-	for (i = 0; i < (size_t)(argc > 0 ? argc : 1) && !stop; i++) {
-		path = argc > 0 ? argv[i] : "-";
-		if (lread_open(&in, path, opts.max_line) != 0) {
-			diag_msg("could not open \"%s\": %s", path,
-			    strerror(errno));
-			status = EXIT_DATA;
-			continue;
-		}
-		in.stop = &stop;
-		if (lc.roll_us > 0) {
-			in.idle = on_idle;
-			in.idle_arg = &in;
-		}
-		read_input(&in);
-		if (in.fd < 0)
-			status = EXIT_DATA;
-		lread_close(&in);
-	}
-	progress_done(&pg);
+	if ((status = stage_run(st)) < 0)
+		diag_exit(EXIT_DATA);
 
 	/* End of input, or SIGINT/SIGTERM: commit every open file. */
 	lake_close(lake, &ls);
@@ -319,6 +302,7 @@ main(int argc, char **argv)
 		    (unsigned long long)watermarks);
 	onerr_summary(&opts.onerr);
 
+	stage_free(st);
 	hive_free(&hive);
 	schema_free(&declared);
 	free(serr);
@@ -334,31 +318,27 @@ main(int argc, char **argv)
  * Input
  */
 
-struct line {
-	struct lread	*in;
-	const char	*text;
-	size_t		 len;
-};
-
-static void
-bad(const struct line *l, const char *fmt, ...) DIAG_PRINTF(2, 3);
-
-/* A bad line. When it ends the program (--on-error fail), the open files
- * are discarded first: only complete files stay, and a rerun of the fixed
- * input writes them again under the same names. */
-static void
-bad(const struct line *l, const char *fmt, ...)
+/* The stage driver over the inputs. A sink: control lines go nowhere,
+ * and never into a file. */
+static struct stage *
+stage_of(int argc, char **argv)
 {
-	char msg[1024];
-	va_list ap;
+	struct stage_ops ops = { .row = on_row, .watermark = on_watermark,
+	    .failing = on_failing };
+	struct stage_conf sc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (opts.onerr.mode == ONERR_FAIL)
-		lake_abort(lake);
-	onerr_line(&opts.onerr, l->in->name, l->in->lineno, l->text, l->len,
-	    "%s", msg);
+	if (roll_us > 0)
+		ops.idle = on_idle;
+	memset(&sc, 0, sizeof(sc));
+	sc.paths = (const char *const *)argv;
+	sc.npaths = (size_t)argc;
+	sc.ninputs = 1;
+	sc.doc = &doc;
+	sc.onerr = &opts.onerr;
+	sc.max_line = opts.max_line;
+	sc.unit = TS_MS;
+	sc.progress_unit = "rows";
+	return stage_new(&sc, &ops, NULL);
 }
 
 /* __lsn as an integer from 0 to 2^64 - 1, or not valid. */
@@ -405,95 +385,89 @@ fields_to_write(void)
 	return members > omitted ? 1 : -1;
 }
 
-static void
-process_line(const struct line *l)
+/* A data row, or the reason it cannot be written (stage_bad). */
+static int
+write_row(struct stage *st, const struct stage_line *l)
 {
 	struct lake_lsn lsn;
 	const char *why;
 	char hwhy[512];
 
-	if (jscan_parse(&doc, l->text, l->len) != 0) {
-		bad(l, "invalid JSON: %s at column %zu", doc.err,
+	if (!l->parsed && jscan_parse(&doc, l->text, l->len) != 0)
+		return stage_bad(st, "invalid JSON: %s at column %zu", doc.err,
 		    doc.err_off + 1);
-		return;
-	}
-	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(l, "not a JSON object: %s", field_shown(&doc, 0));
-		return;
-	}
+	if (jscan_type(&doc, 0) != J_OBJECT)
+		return stage_bad(st, "not a JSON object: %s",
+		    field_shown(&doc, 0));
 	jscan_members(&doc, 0, hive.names, hive.nnames, found);
-	if (found[s_watermark] >= 0) {
-		watermarks++;
-		return;
-	}
 	if (hive_path(&hive, &doc, found, &key, &tmp, hwhy,
-	    sizeof(hwhy)) != 0) {
-		bad(l, "%s", hwhy);
-		return;
-	}
+	    sizeof(hwhy)) != 0)
+		return stage_bad(st, "%s", hwhy);
 	switch (fields_to_write()) {
 	case 0:
-		bad(l, "no field to write: an empty object");
-		return;
+		return stage_bad(st, "no field to write: an empty object");
 	case -1:
-		bad(l, "no field left to write: every member is a partition "
-		    "column, which the files leave to the paths");
-		return;
+		return stage_bad(st, "no field left to write: every member is "
+		    "a partition column, which the files leave to the paths");
 	}
 	read_lsn(found[s_lsn], &lsn);
 	if (lake_row(lake, key.data != NULL ? key.data : "", key.len, &doc,
-	    &lsn, l->in->name, l->in->lineno, &why) != LAKE_OK) {
-		bad(l, "%s", why);
-		return;
-	}
-	progress_tick(&pg, 1);
+	    &lsn, l->source, l->lineno, &why) != LAKE_OK)
+		return stage_bad(st, "%s", why);
+	progress_tick(stage_progress(st), 1);
+	return 0;
 }
 
-static void
-read_input(struct lread *in)
+static int
+on_row(void *arg, struct stage *st, const struct stage_line *l)
 {
-	struct line l;
-	int rc, tick = in->idle != NULL;
+	int rc = write_row(st, l);
 
-	l.in = in;
-	/* After a signal, lread_next still returns the lines already read
-	 * (they left the pipe: dropping them would lose them), then
-	 * LREAD_STOP instead of reading more. */
-	while ((rc = lread_next(in, &l.text, &l.len)) != LREAD_EOF) {
-		if (rc == LREAD_STOP)
-			break;
-		if (rc == LREAD_ERROR) {
-			diag_msg("could not read \"%s\": %s", in->name,
-			    strerror(errno));
-			lread_close(in);
-			return;
-		}
-		if (rc == LREAD_TOOLONG) {
-			if (opts.onerr.mode == ONERR_FAIL)
-				lake_abort(lake);
-			onerr_line(&opts.onerr, in->name, in->lineno, NULL, 0,
-			    "line longer than --max-line (%zu bytes)",
-			    opts.max_line);
-			continue;
-		}
-		process_line(&l);
-		if (tick)
-			lake_tick(lake);
-	}
+	(void)arg;
+	if (roll_us > 0)
+		lake_tick(lake);
+	return rc;
 }
 
-/* Input has no data ready: commit the files whose --roll-interval is over,
- * and wait no longer than until the next is due (at most a second, so a
- * signal that came just before the wait is seen soon). */
+/* Watermark lines are counted and skipped; other control lines are not
+ * rows and never reach a file either. */
 static void
-on_idle(void *arg, int timed_out)
+on_watermark(void *arg, struct stage *st, const struct stage_line *l,
+    int64_t wm)
 {
-	struct lread *in = arg;
+	(void)arg;
+	(void)st;
+	(void)l;
+	(void)wm;
+	watermarks++;
+	if (roll_us > 0)
+		lake_tick(lake);
+}
+
+/* A bad line ends the program (--on-error fail): the open files are
+ * discarded first, so only complete files stay, and a rerun of the fixed
+ * input writes them again under the same names. */
+static void
+on_failing(void *arg)
+{
+	(void)arg;
+	lake_abort(lake);
+}
+
+/* Input has no data ready (--roll-interval): commit the files whose
+ * interval is over, and wait no longer than until the next is due (at
+ * most a second, so a signal that came just before the wait is seen
+ * soon). */
+static int
+on_idle(void *arg, struct stage *st, enum stage_idle why)
+{
 	int64_t ms;
 
-	(void)timed_out;
+	(void)arg;
+	(void)st;
+	(void)why;
 	ms = lake_tick(lake);
-	in->idle_ms = ms < 0 || ms > 1000 ? 1000 : ms < 1 ? 1 : (int)ms;
+	return ms < 0 || ms > 1000 ? 1000 : ms < 1 ? 1 : (int)ms;
 }
 
 static void
@@ -502,16 +476,16 @@ on_commit(void *arg, const char *path, uint64_t rows, uint64_t bytes)
 	const struct lake_stats *s;
 
 	(void)arg;
-	if (diag_verbosity >= 1 && pg.drawn)
-		progress_done(&pg);	/* erase the progress line first */
+	if (diag_verbosity >= 1 && pg->drawn)
+		progress_done(pg);	/* erase the progress line first */
 	diag_info(1, "committed %s (%llu row%s, %llu bytes)", path,
 	    (unsigned long long)rows, rows == 1 ? "" : "s",
 	    (unsigned long long)bytes);
-	if (!pg.on || lake == NULL)
+	if (!pg->on || lake == NULL)
 		return;
 	s = lake_stats(lake);
 	snprintf(pg_label, sizeof(pg_label), "%llu file%s committed, %.1f MiB",
 	    (unsigned long long)s->files, s->files == 1 ? "" : "s",
 	    (double)s->bytes / (1 << 20));
-	pg.label = pg_label;
+	pg->label = pg_label;
 }
