@@ -47,7 +47,6 @@ struct side {
 	int64_t		 inband;	/* last in-band watermark, or T_MIN */
 	int64_t		 idle_wm;	/* pushed by --idle-timeout, or T_MIN */
 	int		 eof;
-	int64_t		 last_arrival;	/* monotonic clock, for idleness */
 };
 
 struct clocks {

@@ -1,36 +1,28 @@
 /*
  * interval-join: stream-stream interval joins and temporal joins.
  *
- * Two inputs are read concurrently with poll(2): whichever has data is
- * read, so a silent input never blocks the other and two pipes fed by one
- * `tee` cannot deadlock. Each input has its own watermark (largest time
- * minus its delay, or in-band lines); the join releases state as the
- * combined watermark, the smaller of the two, passes it (join.c).
+ * The stage driver (common/stage.c) reads the two inputs concurrently with
+ * poll(2): whichever has data is read, so a silent input never blocks the
+ * other and two pipes fed by one `tee` cannot deadlock; it aligns their
+ * barriers. Each input has its own watermark (largest time minus its
+ * delay, or in-band lines); the join releases state as the combined
+ * watermark, the smaller of the two, passes it (join.c).
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "diag.h"
 #include "ij.h"
 #include "ijopt.h"
 #include "jout.h"
 #include "jscan.h"
-#include "lread.h"
 #include "opts.h"
-#include "progress.h"
-#include "sigstop.h"
+#include "stage.h"
 #include "statefile.h"
 
 #define SHORTOPTS	"?Vqv"
-#define BATCH		256	/* lines read from one input in a turn */
 
 enum {
 	OPT_LEFT = OPT_TOOL,
@@ -83,15 +75,12 @@ struct clocks clk;
 struct counters cnt;
 
 static const char *const side_name[2] = { "left", "right" };
-static volatile sig_atomic_t stop;
-static struct lread in[2];
 static struct jdoc doc = JDOC_INIT;
 static struct buf keybuf = BUF_INIT, tmp = BUF_INIT;
 static struct jout late_out;
 static int late_open;
-static struct progress pg;
-/* "__watermark", "__kind", then the top-level names of a side's time and
- * key fields, looked up in one pass (dotted paths: slot -1) */
+/* "__kind", then the top-level names of a side's time and key fields,
+ * looked up in one pass (dotted paths: slot -1) */
 static struct jname *names[2];
 static size_t nnames[2];
 static int *found[2], time_slot[2], *key_slot[2];
@@ -100,7 +89,13 @@ static void	usage(FILE *);
 static void	setup_lookup(int);
 static int64_t	side_wm(int, int);
 static void	build_signature(void);
-static void	run(void);
+static int	run(void);
+static int	on_row(void *, struct stage *, const struct stage_line *);
+static void	on_watermark(void *, struct stage *, const struct stage_line *,
+		    int64_t);
+static int	on_idle(void *, struct stage *, enum stage_idle);
+static void	on_eof(void *, struct stage *, int);
+static int64_t	on_clock(void *, int);
 
 static void
 usage(FILE *fp)
@@ -146,15 +141,6 @@ OPTS_COMMON_HELP
 "\n"
 "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
 	    diag_progname, diag_progname);
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static struct field *
@@ -315,13 +301,7 @@ main(int argc, char **argv)
 		late_open = 1;
 	}
 	for (s = LEFT; s <= RIGHT; s++) {
-		if (lread_open(&in[s], conf.path[s], opts.max_line) != 0)
-			diag_err(EXIT_DATA, "could not open \"%s\"",
-			    conf.path[s]);
-		in[s].poll_mode = 1;	/* read only what poll says is there */
-		in[s].stop = &stop;
 		clk.s[s].max_ts = clk.s[s].inband = clk.s[s].idle_wm = T_MIN;
-		clk.s[s].last_arrival = mono_us();
 		setup_lookup(s);
 	}
 	clk.wm = clk.wm_out = T_MIN;
@@ -335,11 +315,8 @@ main(int argc, char **argv)
 			    EXIT_DATA, "%s", tmp.data);
 	}
 
-	sigstop_install(&stop);
-
-	progress_init(&pg, "lines");
-	run();
-	progress_done(&pg);
+	if (run() < 0)
+		diag_exit(EXIT_DATA);
 
 	/* Both inputs ended (or a signal came): everything is decided,
 	 * unless it waits in --state for the next run. */
@@ -376,7 +353,6 @@ main(int argc, char **argv)
 	join_free();
 	emit_free();
 	for (s = LEFT; s <= RIGHT; s++) {
-		lread_close(&in[s]);
 		field_list_free(&conf.key[s]);
 		field_free(&conf.time[s]);
 		free(names[s]);
@@ -413,12 +389,10 @@ setup_lookup(int s)
 {
 	size_t i;
 
-	names[s] = xcalloc(3 + conf.key[s].n, sizeof(*names[s]));
-	names[s][0].name = "__watermark";
-	names[s][0].len = 11;
-	names[s][1].name = "__kind";
-	names[s][1].len = 6;
-	nnames[s] = 2;
+	names[s] = xcalloc(2 + conf.key[s].n, sizeof(*names[s]));
+	names[s][0].name = "__kind";
+	names[s][0].len = 6;
+	nnames[s] = 1;
 	time_slot[s] = name_slot(s, &conf.time[s]);
 	key_slot[s] = xcalloc(conf.key[s].n + 1, sizeof(*key_slot[s]));
 	for (i = 0; i < conf.key[s].n; i++)
@@ -457,21 +431,34 @@ build_signature(void)
  * Input
  */
 
-static void
-bad(int s, const char *line, size_t len, const char *fmt, ...)
-    DIAG_PRINTF(4, 5);
-
-static void
-bad(int s, const char *line, size_t len, const char *fmt, ...)
+/* The stage driver over --left and --right: 0, or -1 when the run ended
+ * on an error (reported). */
+static int
+run(void)
 {
-	char msg[1024];
-	va_list ap;
+	static const struct stage_ops ops = { .row = on_row,
+	    .watermark = on_watermark, .idle = on_idle, .eof = on_eof,
+	    .clock = on_clock };
+	struct stage_conf sc;
+	struct stage *st;
+	int rc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	onerr_line(&opts.onerr, in[s].name, in[s].lineno, line, len, "%s",
-	    msg);
+	memset(&sc, 0, sizeof(sc));
+	sc.paths = conf.path;
+	sc.npaths = 2;
+	sc.ninputs = 2;
+	sc.out = &jout_stdout;
+	sc.doc = &doc;
+	sc.onerr = &opts.onerr;
+	sc.max_line = opts.max_line;
+	sc.unit = conf.unit;
+	sc.stateful = 1;
+	sc.state_path = conf.state_path;
+	sc.idle_clock = conf.idle > 0;
+	st = stage_new(&sc, &ops, NULL);
+	rc = stage_run(st);
+	stage_free(st);
+	return rc;
 }
 
 /* Input s's watermark; its end counts as +infinity when with_eof (and
@@ -545,61 +532,56 @@ late_row(const char *line, size_t len)
 	}
 }
 
+/* A watermark line of input l->input. */
 static void
-process_line(int s, const char *line, size_t len)
+on_watermark(void *arg, struct stage *st, const struct stage_line *l,
+    int64_t w)
+{
+	(void)arg;
+	(void)st;
+	if (w > clk.s[l->input].inband)
+		clk.s[l->input].inband = w;
+	advance();
+}
+
+/* A row of input l->input. */
+static int
+on_row(void *arg, struct stage *st, const struct stage_line *l)
 {
 	struct jin ji;
 	const char *k, *p;
 	size_t i, n;
-	int t, *m = found[s], rc;
-	int64_t w;
+	int s = l->input, t, *m = found[s], rc;
 
-	if (jscan_parse(&doc, line, len) != 0) {
-		bad(s, line, len, "invalid JSON: %s at column %zu", doc.err,
+	(void)arg;
+	if (!l->parsed && jscan_parse(&doc, l->text, l->len) != 0)
+		return stage_bad(st, "invalid JSON: %s at column %zu", doc.err,
 		    doc.err_off + 1);
-		return;
-	}
-	if (jscan_type(&doc, 0) != J_OBJECT) {
-		bad(s, line, len, "not a JSON object: %s", field_shown(&doc, 0));
-		return;
-	}
+	if (jscan_type(&doc, 0) != J_OBJECT)
+		return stage_bad(st, "not a JSON object: %s",
+		    field_shown(&doc, 0));
 	jscan_members(&doc, 0, names[s], nnames[s], m);
-	if (m[0] >= 0) {
-		if ((rc = field_time(&doc, m[0], conf.unit, &tmp, &w)) != 0) {
-			bad(s, line, len, "field \"__watermark\": %s: %s",
-			    ts_strerror(rc), field_shown(&doc, m[0]));
-			return;
-		}
-		if (w > clk.s[s].inband)
-			clk.s[s].inband = w;
-		advance();
-		return;
-	}
 	memset(&ji, 0, sizeof(ji));
 	ji.side = s;
-	if (m[1] >= 0) {
-		if (jscan_str(&doc, m[1], &tmp, &k, &n) != 0 || n != 2 ||
+	if (m[0] >= 0) {
+		if (jscan_str(&doc, m[0], &tmp, &k, &n) != 0 || n != 2 ||
 		    strchr("+-", k[0]) == NULL || strchr("IUD", k[1]) == NULL ||
 		    (k[0] == '+' && k[1] == 'D') ||
-		    (k[0] == '-' && k[1] == 'I')) {
-			bad(s, line, len, "field \"__kind\": not a change "
-			    "kind (+I, -U, +U, -D): %s", field_shown(&doc, m[1]));
-			return;
-		}
+		    (k[0] == '-' && k[1] == 'I'))
+			return stage_bad(st, "field \"__kind\": not a change "
+			    "kind (+I, -U, +U, -D): %s", field_shown(&doc,
+			    m[0]));
 		ji.retract = k[0] == '-' && k[1] == 'D';
 		/* a left -U is the retraction half of an update: carried */
 		ji.skip = s == RIGHT && k[0] == '-' && k[1] == 'U';
 	}
 	t = field_tok(s, time_slot[s], &conf.time[s]);
-	if (t < 0) {
-		bad(s, line, len, "field \"%s\": missing", conf.time[s].text);
-		return;
-	}
-	if ((rc = field_time(&doc, t, conf.unit, &tmp, &ji.t)) != 0) {
-		bad(s, line, len, "field \"%s\": %s: %s", conf.time[s].text,
+	if (t < 0)
+		return stage_bad(st, "field \"%s\": missing",
+		    conf.time[s].text);
+	if ((rc = field_time(&doc, t, conf.unit, &tmp, &ji.t)) != 0)
+		return stage_bad(st, "field \"%s\": %s: %s", conf.time[s].text,
 		    ts_strerror(rc), field_shown(&doc, t));
-		return;
-	}
 	buf_reset(&keybuf);
 	for (i = 0; i < conf.key[s].n; i++) {
 		if (i > 0)
@@ -622,32 +604,62 @@ process_line(int s, const char *line, size_t len)
 	ji.text = jscan_raw(&doc, 0, &ji.len);
 	ji.seq = ++clk.seq;
 	if (join_row(&ji))
-		late_row(line, len);
+		late_row(l->text, l->len);
 	/* An infinite time is not progress of time: it does not move the
 	 * watermark (it would end event time for every row to come). */
 	if (TS_FINITE(ji.t) && ji.t > clk.s[s].max_ts)
 		clk.s[s].max_ts = ji.t;
 	advance();
+	return 0;
 }
 
-/* Idle inputs: let the wall clock move their watermark (--idle-timeout),
- * from the other input's clock when an input has had no rows at all. */
+/* Input s has ended: as a watermark of +infinity, unless --state keeps
+ * the streams going (conf.eof_ends). */
 static void
-idle_check(void)
+on_eof(void *arg, struct stage *st, int s)
 {
-	int64_t now = mono_us(), w;
+	(void)arg;
+	(void)st;
+	clk.s[s].eof = 1;
+	advance();
+}
+
+/* Reading order: the input whose clock is behind first, so the two
+ * advance together in event time and neither runs far ahead of the other
+ * (rows of the one ahead would all wait in the join's state). */
+static int64_t
+on_clock(void *arg, int s)
+{
+	(void)arg;
+	return clk.s[s].max_ts;
+}
+
+/*
+ * Idle inputs: let the wall clock move their watermark (--idle-timeout),
+ * from the other input's clock when an input has had no rows at all. When
+ * no input has a line, the --late file is flushed too; the driver calls
+ * again after the returned milliseconds.
+ */
+static int
+on_idle(void *arg, struct stage *st, enum stage_idle why)
+{
+	int64_t idle, w;
 	int s, changed = 0;
 
+	(void)arg;
+	if (why == STAGE_IDLE && late_open)
+		jout_flush(&late_out);
 	if (conf.idle == 0)
-		return;
+		return 0;
 	for (s = LEFT; s <= RIGHT; s++) {
 		struct side *sd = &clk.s[s], *o = &clk.s[!s];
 
-		if (sd->eof || now - sd->last_arrival < conf.idle)
+		idle = stage_idle_us(st, s);
+		if (sd->eof || idle < conf.idle)
 			continue;
 		if (sd->max_ts != T_MIN)
-			w = ts_add_sat(ts_add_sat(sd->max_ts, now -
-			    sd->last_arrival), -conf.delay[s]);
+			w = ts_add_sat(ts_add_sat(sd->max_ts, idle),
+			    -conf.delay[s]);
 		else if (o->max_ts != T_MIN)
 			w = side_wm(!s, 1);
 		else
@@ -659,120 +671,5 @@ idle_check(void)
 	}
 	if (changed)
 		advance();
-}
-
-/*
- * Reading order. Whichever input has data is read, so neither can block
- * the other; when both have, the one whose clock is behind is read, so the
- * two advance together in event time and neither runs far ahead of the
- * other (rows of the one ahead would all wait in the join's state).
- */
-static int blocked[2];		/* no whole line buffered, poll not yet seen */
-
-/* Read up to BATCH lines from input s, stopping once its clock passes the
- * other input's while that one has data too. */
-static void
-read_some(int s)
-{
-	const struct side *me = &clk.s[s], *other = &clk.s[!s];
-	const char *line;
-	size_t len;
-	int rc, k;
-
-	for (k = 0; k < BATCH; k++) {
-		rc = lread_next(&in[s], &line, &len);
-		switch (rc) {
-		case LREAD_LINE:
-			progress_tick(&pg, 1);
-			clk.s[s].last_arrival = mono_us();
-			process_line(s, line, len);
-			if (!other->eof && !blocked[!s] &&
-			    me->max_ts > other->max_ts)
-				return;
-			break;
-		case LREAD_TOOLONG:
-			onerr_line(&opts.onerr, in[s].name, in[s].lineno,
-			    NULL, 0, "line longer than --max-line (%zu bytes)",
-			    opts.max_line);
-			break;
-		case LREAD_AGAIN:
-			blocked[s] = 1;
-			return;
-		case LREAD_STOP:
-			return;
-		case LREAD_EOF:
-			clk.s[s].eof = 1;
-			advance();
-			return;
-		default:
-			diag_err(EXIT_DATA, "could not read \"%s\"",
-			    in[s].name);
-		}
-	}
-}
-
-/* Wait up to timeout_ms (-1: for ever, 0: just look) for blocked inputs. */
-static void
-wait_inputs(int timeout_ms)
-{
-	struct pollfd pfd[2];
-	int s, rc;
-
-	for (s = LEFT; s <= RIGHT; s++) {
-		pfd[s].fd = clk.s[s].eof || !blocked[s] ? -1 : in[s].fd;
-		pfd[s].events = POLLIN;
-		pfd[s].revents = 0;
-	}
-	rc = poll(pfd, 2, timeout_ms);
-	if (rc < 0 && errno != EINTR)
-		diag_err(EXIT_DATA, "poll");
-	for (s = LEFT; s <= RIGHT; s++)
-		if (rc > 0 && (pfd[s].revents & (POLLIN | POLLHUP |
-		    POLLERR)) != 0) {
-			in[s].ready = 1;
-			blocked[s] = 0;
-		}
-}
-
-static void
-run(void)
-{
-	int s, turns = 0;
-	int live[2];
-
-	blocked[LEFT] = blocked[RIGHT] = 1;
-	while (!(clk.s[LEFT].eof && clk.s[RIGHT].eof)) {
-		/* After a signal only the lines already read are processed
-		 * (they left the pipe: dropping them would lose them): no
-		 * input reads again, and once none has a whole line left,
-		 * the loop ends. */
-		if (stop)
-			in[LEFT].ready = in[RIGHT].ready = 0;
-		for (s = LEFT; s <= RIGHT; s++)
-			live[s] = !clk.s[s].eof && !blocked[s];
-		if (live[LEFT] && live[RIGHT])
-			s = clk.s[RIGHT].max_ts < clk.s[LEFT].max_ts ? RIGHT :
-			    LEFT;
-		else if (live[LEFT] || live[RIGHT])
-			s = live[LEFT] ? LEFT : RIGHT;
-		else {
-			if (stop)
-				break;
-			/* nothing buffered: show what we have, then wait */
-			jout_flush(&jout_stdout);
-			if (late_open)
-				jout_flush(&late_out);
-			wait_inputs(conf.idle > 0 ? (int)(conf.idle / 2000 +
-			    1) : -1);
-			idle_check();
-			continue;
-		}
-		read_some(s);
-		/* now and then: has the other input got data, has one gone
-		 * quiet? */
-		if (!stop && (++turns % 8 == 0 || blocked[s])) {
-			wait_inputs(0);
-			idle_check();
-		}
-	}
+	return (int)(conf.idle / 2000 + 1);
 }
