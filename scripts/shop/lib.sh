@@ -45,20 +45,25 @@ shop_ms() {
 	printf '%s\n' "$ms"
 }
 
-# shop_rows JQ: a jq stage for rows that keeps the watermarks.  Each line
-# that is not a {"__watermark":...} line goes through JQ, a jq filter given
-# the raw line as a string, which prints zero or more lines; watermark lines
-# are copied byte for byte.
+# shop_rows JQ: a jq stage for rows that keeps the control lines.  Each
+# line that is not a control line ({"__watermark":...}, {"__checkpoint":...},
+# {"__restore":...}, {"__committed":...}: cdc-pipes writes the name first)
+# goes through JQ, a jq filter given the raw line as a string, which prints
+# zero or more lines; control lines are copied byte for byte.
 shop_rows() {
-	jq -Rr --unbuffered 'if startswith("{\"__watermark\":") and
-	    (fromjson? | type == "object" and has("__watermark"))
+	jq -Rr --unbuffered 'if (startswith("{\"__watermark\":") or
+	    startswith("{\"__checkpoint\":") or
+	    startswith("{\"__restore\":") or
+	    startswith("{\"__committed\":")) and
+	    (fromjson? | type == "object")
 	then . else '"$1"' end'
 }
 
 # shop_inserts: the inserts of cdc-unwrap -a op (its fields come last, so an
-# insert's line ends in ,"__op":"c"}) and the watermark lines, by grep(1):
-# a fraction of a jq stage's cost.  No line at all is no error.
+# insert's line ends in ,"__op":"c"}) and the control lines, by grep(1): a
+# fraction of a jq stage's cost.  No line at all is no error.
 shop_inserts() {
-	grep --line-buffered -E '^\{"__watermark":|,"__op":"c"\}$' ||
+	grep --line-buffered -E \
+	    '^\{"__(watermark|checkpoint|restore|committed)":|,"__op":"c"\}$' ||
 	    [ $? -eq 1 ]
 }
