@@ -108,7 +108,7 @@ OPTS_COMMON_HELP
 "\n"
 "Files are named part-FIRST-LAST after the __lsn of their rows, else\n"
 "part-TIME-SEQ; a file is written as .NAME.tmp, then synced and renamed.\n"
-"SIGINT and SIGTERM commit the open files. Watermark lines are skipped.\n"
+"SIGINT and SIGTERM commit the open files. Control lines are skipped.\n"
 "With no FILE, or when FILE is -, read standard input.\n"
 "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n",
 	    diag_progname, diag_progname);
