@@ -61,6 +61,8 @@ struct stage {
 static volatile sig_atomic_t stage_stop;
 
 static int	take(struct stage *, int, int, const char *, size_t);
+static int	mark(struct stage *, int *, const char *, va_list)
+		    DIAG_PRINTF(3, 0);
 
 static int64_t
 mono_us(void)
@@ -267,6 +269,21 @@ stage_ctl_read(struct jdoc *d, const char *text, size_t len,
  * The driver
  */
 
+void
+stage_conf_init(struct stage_conf *c, const char *const *paths, size_t n,
+    struct opts *o, struct jout *out, struct jdoc *doc)
+{
+	memset(c, 0, sizeof(*c));
+	c->paths = paths;
+	c->npaths = n;
+	c->ninputs = 1;
+	c->out = out;
+	c->doc = doc;
+	c->onerr = &o->onerr;
+	c->max_line = o->max_line;
+	c->unit = TS_MS;
+}
+
 struct stage *
 stage_new(const struct stage_conf *conf, const struct stage_ops *ops,
     void *arg)
@@ -329,30 +346,38 @@ stage_idle_us(const struct stage *st, int input)
 	return mono_us() - in->arrival;
 }
 
+/* The reason for what *flag marks: -1. */
+static int
+mark(struct stage *st, int *flag, const char *fmt, va_list ap)
+{
+	buf_reset(&st->why);
+	buf_vprintf(&st->why, fmt, ap);
+	*flag = 1;
+	return -1;
+}
+
 int
 stage_bad(struct stage *st, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	buf_reset(&st->why);
 	va_start(ap, fmt);
-	buf_vprintf(&st->why, fmt, ap);
+	rc = mark(st, &st->bad, fmt, ap);
 	va_end(ap);
-	st->bad = 1;
-	return -1;
+	return rc;
 }
 
 int
 stage_error(struct stage *st, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	buf_reset(&st->why);
 	va_start(ap, fmt);
-	buf_vprintf(&st->why, fmt, ap);
+	rc = mark(st, &st->failed, fmt, ap);
 	va_end(ap);
-	st->failed = 1;
-	return -1;
+	return rc;
 }
 
 /* Report the current line as bad (st->why); returns only in skip mode. */
@@ -872,6 +897,17 @@ run_two(struct stage *st)
 		}
 	}
 	return 0;
+}
+
+int
+stage_drive(const struct stage_conf *conf, const struct stage_ops *ops,
+    void *arg)
+{
+	struct stage *st = stage_new(conf, ops, arg);
+	int rc = stage_run(st);
+
+	stage_free(st);
+	return rc;
 }
 
 int

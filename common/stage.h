@@ -46,10 +46,10 @@
  *     stage_idle_us says how long an input has been idle;
  *   - progress on a terminal, in lines (or in the tool's unit).
  *
- *	struct stage_conf c = { .paths = argv, .npaths = argc, .ninputs = 1,
- *	    .out = &jout_stdout, .onerr = &opts.onerr,
- *	    .max_line = opts.max_line, .unit = TS_MS };
+ *	struct stage_conf c;
  *	struct stage_ops ops = { .row = on_row, .watermark = on_wm };
+ *	stage_conf_init(&c, argv, argc, &opts, &jout_stdout, &doc);
+ *	c.stateful = 1;
  *	struct stage *st = stage_new(&c, &ops, NULL);
  *	if ((rc = stage_run(st)) < 0)
  *		diag_exit(EXIT_DATA);
@@ -70,6 +70,7 @@
 #include "jout.h"
 #include "jscan.h"
 #include "onerr.h"
+#include "opts.h"
 #include "progress.h"
 #include "tstamp.h"
 
@@ -192,6 +193,16 @@ struct stage_conf {
 	const char	*progress_unit;
 };
 
+/*
+ * The usual conf: one input, the files paths[0..n) in turn (n 0: standard
+ * input), the options every tool shares from o (--on-error, --dead-letter,
+ * --max-line), control lines written to out, lines that may be control
+ * lines parsed into doc (NULL: the driver's own), numbers in __watermark
+ * in milliseconds; the rest 0. The tool sets what else it needs.
+ */
+void	stage_conf_init(struct stage_conf *c, const char *const *paths,
+	    size_t n, struct opts *o, struct jout *out, struct jdoc *doc);
+
 /* A driver for conf and ops (both copied; the strings and the objects
  * they point to must outlive it). Nothing is opened yet. */
 struct stage *stage_new(const struct stage_conf *conf,
@@ -207,6 +218,11 @@ struct stage *stage_new(const struct stage_conf *conf,
 int	stage_run(struct stage *st);
 
 void	stage_free(struct stage *st);
+
+/* stage_new, stage_run and stage_free in one, for a tool that needs
+ * nothing of the driver afterwards: stage_run's status. */
+int	stage_drive(const struct stage_conf *conf,
+	    const struct stage_ops *ops, void *arg);
 
 /* The current line is bad: printf-formatted reason, reported once the
  * callback returns. Returns -1, for `return stage_bad(st, ...)`. */

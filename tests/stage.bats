@@ -229,15 +229,21 @@ top-n: warning: $T/in:6: field \"__committed\": not a checkpoint number: -1 (lin
 top-n: warning: skipped 6 bad lines"
 }
 
-@test "a checkpointed stream: SIGTERM waits for the end of input, a second signal ends the stage" {
-	mkfifo "$T/in"
-	window-agg -t t --tumble 1m -a count <"$T/in" >"$T/out" 2>"$T/err" 3>&- &
+# term_after NAME LINE...: window-agg reading the FIFO $T/NAME, open on
+# descriptor 4, is sent SIGTERM once it has read the LINEs; $pid is its.
+term_after() {
+	mkfifo "$T/$1"
+	window-agg -t t --tumble 1m -a count <"$T/$1" >"$T/out" 2>"$T/err" 3>&- &
 	pid=$!
-	exec 4>"$T/in"
-	printf '%s\n' "$R0" '{"t":0}' >&4
+	exec 4>"$T/$1"
+	printf '%s\n' "${@:2}" >&4
 	wait_until pipe_drained 4
 	wait_until sigterm_caught "$pid"
 	kill -TERM "$pid"
+}
+
+@test "a checkpointed stream: SIGTERM waits for the end of input, a second signal ends the stage" {
+	term_after in "$R0" '{"t":0}'
 	# taken: the next one would end the stage at once
 	wait_until eval '! sigterm_caught "$pid"'
 	# still reading: the coordinator ends the stream with its last barrier
@@ -252,14 +258,7 @@ top-n: warning: skipped 6 bad lines"
 {"window_start":"1970-01-01T00:00:00.000Z","window_end":"1970-01-01T00:01:00.000Z","count":2}'
 	assert_equal "$(cat "$T/err")" ""
 	# the second signal
-	mkfifo "$T/in2"
-	window-agg -t t --tumble 1m -a count <"$T/in2" >"$T/out" 2>"$T/err" 3>&- &
-	pid=$!
-	exec 4>"$T/in2"
-	printf '%s\n' "$R0" '{"t":0}' >&4
-	wait_until pipe_drained 4
-	wait_until sigterm_caught "$pid"
-	kill -TERM "$pid"
+	term_after in2 "$R0" '{"t":0}'
 	wait_until eval '! sigterm_caught "$pid"'
 	kill -TERM "$pid"
 	rc=0
@@ -269,14 +268,7 @@ top-n: warning: skipped 6 bad lines"
 }
 
 @test "a stream without __restore: SIGTERM stops reading, as before" {
-	mkfifo "$T/in"
-	window-agg -t t --tumble 1m -a count <"$T/in" >"$T/out" 2>"$T/err" 3>&- &
-	pid=$!
-	exec 4>"$T/in"
-	printf '%s\n' "$C1" '{"t":0}' >&4
-	wait_until pipe_drained 4
-	wait_until sigterm_caught "$pid"
-	kill -TERM "$pid"
+	term_after in "$C1" '{"t":0}'
 	rc=0
 	wait "$pid" || rc=$?
 	exec 4>&-

@@ -143,14 +143,8 @@ main(int argc, char **argv)
 	opts_end();
 
 	u = unwrap_new(&conf, &jout_stdout);
-	memset(&sc, 0, sizeof(sc));
-	sc.paths = (const char *const *)argv;
-	sc.npaths = (size_t)argc;
-	sc.ninputs = 1;
-	sc.out = &jout_stdout;
-	sc.onerr = &opts.onerr;
-	sc.max_line = opts.max_line;
-	sc.unit = TS_MS;
+	stage_conf_init(&sc, (const char *const *)argv, (size_t)argc, &opts,
+	    &jout_stdout, NULL);
 	sc.stateful = conf.complete_before;
 	st = stage_new(&sc, &ops, u);
 	/* A signal ends the input: the lines read are written, then the

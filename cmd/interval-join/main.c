@@ -440,25 +440,14 @@ run(void)
 	    .watermark = on_watermark, .idle = on_idle, .eof = on_eof,
 	    .clock = on_clock };
 	struct stage_conf sc;
-	struct stage *st;
-	int rc;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.paths = conf.path;
-	sc.npaths = 2;
+	stage_conf_init(&sc, conf.path, 2, &opts, &jout_stdout, &doc);
 	sc.ninputs = 2;
-	sc.out = &jout_stdout;
-	sc.doc = &doc;
-	sc.onerr = &opts.onerr;
-	sc.max_line = opts.max_line;
 	sc.unit = conf.unit;
 	sc.stateful = 1;
 	sc.state_path = conf.state_path;
 	sc.idle_clock = conf.idle > 0;
-	st = stage_new(&sc, &ops, NULL);
-	rc = stage_run(st);
-	stage_free(st);
-	return rc;
+	return stage_drive(&sc, &ops, NULL);
 }
 
 /* Input s's watermark; its end counts as +infinity when with_eof (and

@@ -329,14 +329,8 @@ stage_of(int argc, char **argv)
 
 	if (roll_us > 0)
 		ops.idle = on_idle;
-	memset(&sc, 0, sizeof(sc));
-	sc.paths = (const char *const *)argv;
-	sc.npaths = (size_t)argc;
-	sc.ninputs = 1;
-	sc.doc = &doc;
-	sc.onerr = &opts.onerr;
-	sc.max_line = opts.max_line;
-	sc.unit = TS_MS;
+	stage_conf_init(&sc, (const char *const *)argv, (size_t)argc, &opts,
+	    NULL, &doc);
 	sc.progress_unit = "rows";
 	return stage_new(&sc, &ops, NULL);
 }

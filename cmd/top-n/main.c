@@ -124,7 +124,6 @@ main(int argc, char **argv)
 	static const struct stage_ops ops = { .row = on_row,
 	    .watermark = on_watermark };
 	struct stage_conf sc;
-	struct stage *st;
 	struct buf q = BUF_INIT;
 	const char *bad;
 	size_t i;
@@ -207,18 +206,10 @@ main(int argc, char **argv)
 	setup_lookup();
 	parts_setup();
 
-	memset(&sc, 0, sizeof(sc));
-	sc.paths = (const char *const *)argv;
-	sc.npaths = (size_t)argc;
-	sc.ninputs = 1;
-	sc.out = &jout_stdout;
-	sc.doc = &doc;
-	sc.onerr = &opts.onerr;
-	sc.max_line = opts.max_line;
-	sc.unit = TS_MS;
+	stage_conf_init(&sc, (const char *const *)argv, (size_t)argc, &opts,
+	    &jout_stdout, &doc);
 	sc.stateful = 1;
-	st = stage_new(&sc, &ops, NULL);
-	if ((status = stage_run(st)) < 0)
+	if ((status = stage_drive(&sc, &ops, NULL)) < 0)
 		diag_exit(EXIT_DATA);
 
 	/* End of input, or SIGINT/SIGTERM: a watermark of +infinity. */
@@ -236,7 +227,6 @@ main(int argc, char **argv)
 	    (unsigned long long)cnt.written, cnt.max_parts, cnt.max_held);
 	onerr_summary(&opts.onerr);
 
-	stage_free(st);
 	parts_free();
 	for (i = 0; i < conf.nby; i++) {
 		field_free(&conf.by[i].f);

@@ -663,25 +663,14 @@ run(int argc, char **argv)
 	static const struct stage_ops ops = { .row = on_row,
 	    .watermark = on_watermark, .idle = on_idle };
 	struct stage_conf sc;
-	struct stage *st;
-	int rc;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.paths = (const char *const *)argv;
-	sc.npaths = (size_t)argc;
-	sc.ninputs = 1;
-	sc.out = &jout_stdout;
-	sc.doc = &doc;
-	sc.onerr = &opts.onerr;
-	sc.max_line = opts.max_line;
+	stage_conf_init(&sc, (const char *const *)argv, (size_t)argc, &opts,
+	    &jout_stdout, &doc);
 	sc.unit = conf.unit;
 	sc.stateful = 1;
 	sc.state_path = conf.state_path;
 	sc.idle_clock = conf.idle > 0;
-	st = stage_new(&sc, &ops, NULL);
-	rc = stage_run(st);
-	stage_free(st);
-	return rc;
+	return stage_drive(&sc, &ops, NULL);
 }
 
 static void
