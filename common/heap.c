@@ -12,62 +12,87 @@
 
 #define HEAP_FIRST	64	/* items of the first allocation */
 
-static int
+static inline int
 less(const struct heap_item *a, const struct heap_item *b)
 {
 	return a->at < b->at || (a->at == b->at && a->seq < b->seq);
 }
 
-/* Where the item of p keeps its index (h->pos_at != 0). */
-static size_t *
-index_of(const struct heap *h, void *p)
+/* Where the item of p keeps its index (pos_at != 0). */
+static inline size_t *
+index_of(size_t pos_at, void *p)
 {
-	return (size_t *)(void *)((char *)p + h->pos_at - 1);
+	return (size_t *)(void *)((char *)p + pos_at - 1);
 }
 
-/* Put it at index i, telling it its index when the heap keeps them. */
-static void
-place(struct heap *h, size_t i, const struct heap_item *it)
-{
-	h->e[i] = *it;
-	if (h->pos_at != 0)
-		*index_of(h, it->p) = i;
-}
+/*
+ * The sifts, written once and made twice by the compiler: with pos_at a
+ * constant 0 (no indexes kept) and not. The array and its length are
+ * read once: stores into the array could alias h->n otherwise.
+ */
 
 /* Fill the hole at i with it, moving it up past greater parents. */
-static void
-sift_up(struct heap *h, size_t i, const struct heap_item *it)
+static inline __attribute__((always_inline)) void
+sift_up_as(struct heap *h, size_t i, struct heap_item it, size_t pos_at)
 {
+	struct heap_item *e = h->e;
 	size_t up;
 
 	while (i > 0) {
 		up = (i - 1) / 2;
-		if (!less(it, &h->e[up]))
+		if (!less(&it, &e[up]))
 			break;
-		place(h, i, &h->e[up]);
+		e[i] = e[up];
+		if (pos_at != 0)
+			*index_of(pos_at, e[i].p) = i;
 		i = up;
 	}
-	place(h, i, it);
+	e[i] = it;
+	if (pos_at != 0)
+		*index_of(pos_at, it.p) = i;
 }
 
 /* Fill the hole at i with it, moving it down past smaller children. */
-static void
-sift_down(struct heap *h, size_t i, const struct heap_item *it)
+static inline __attribute__((always_inline)) void
+sift_down_as(struct heap *h, size_t i, struct heap_item it, size_t pos_at)
 {
-	size_t c;
+	struct heap_item *e = h->e;
+	size_t n = h->n, c;
 
 	for (;;) {
 		c = 2 * i + 1;
-		if (c >= h->n)
+		if (c >= n)
 			break;
-		if (c + 1 < h->n && less(&h->e[c + 1], &h->e[c]))
+		if (c + 1 < n && less(&e[c + 1], &e[c]))
 			c++;
-		if (!less(&h->e[c], it))
+		if (!less(&e[c], &it))
 			break;
-		place(h, i, &h->e[c]);
+		e[i] = e[c];
+		if (pos_at != 0)
+			*index_of(pos_at, e[i].p) = i;
 		i = c;
 	}
-	place(h, i, it);
+	e[i] = it;
+	if (pos_at != 0)
+		*index_of(pos_at, it.p) = i;
+}
+
+static inline __attribute__((always_inline)) void
+sift_up(struct heap *h, size_t i, struct heap_item it)
+{
+	if (h->pos_at == 0)
+		sift_up_as(h, i, it, 0);
+	else
+		sift_up_as(h, i, it, h->pos_at);
+}
+
+static inline __attribute__((always_inline)) void
+sift_down(struct heap *h, size_t i, struct heap_item it)
+{
+	if (h->pos_at == 0)
+		sift_down_as(h, i, it, 0);
+	else
+		sift_down_as(h, i, it, h->pos_at);
 }
 
 void
@@ -82,7 +107,7 @@ heap_push(struct heap *h, int64_t at, uint64_t seq, void *p)
 	it.at = at;
 	it.seq = seq;
 	it.p = p;
-	sift_up(h, h->n++, &it);
+	sift_up(h, h->n++, it);
 }
 
 void
@@ -91,23 +116,26 @@ heap_remove(struct heap *h, size_t i)
 	struct heap_item gone = h->e[i], last = h->e[--h->n];
 
 	if (h->pos_at != 0)
-		*index_of(h, gone.p) = HEAP_NONE;
+		*index_of(h->pos_at, gone.p) = HEAP_NONE;
 	if (i == h->n)
 		return;
 	/* the last item fills the hole: up when it is less than the parent
 	 * there, else down */
 	if (i > 0 && less(&last, &h->e[(i - 1) / 2]))
-		sift_up(h, i, &last);
+		sift_up(h, i, last);
 	else
-		sift_down(h, i, &last);
+		sift_down(h, i, last);
 }
 
 struct heap_item
 heap_pop(struct heap *h)
 {
-	struct heap_item top = h->e[0];
+	struct heap_item top = h->e[0], last = h->e[--h->n];
 
-	heap_remove(h, 0);
+	if (h->pos_at != 0)
+		*index_of(h->pos_at, top.p) = HEAP_NONE;
+	if (h->n > 0)
+		sift_down(h, 0, last);
 	return top;
 }
 
@@ -121,9 +149,9 @@ heap_update(struct heap *h, size_t i, int64_t at, uint64_t seq)
 	it.seq = seq;
 	up = less(&it, &h->e[i]);
 	if (up)
-		sift_up(h, i, &it);
+		sift_up(h, i, it);
 	else
-		sift_down(h, i, &it);
+		sift_down(h, i, it);
 }
 
 void

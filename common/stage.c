@@ -60,7 +60,6 @@ struct stage {
 /* SIGINT and SIGTERM; a static, as the handler outlives any stage. */
 static volatile sig_atomic_t stage_stop;
 
-static int	take(struct stage *, int, int, const char *, size_t);
 static int	mark(struct stage *, int *, const char *, va_list)
 		    DIAG_PRINTF(3, 0);
 
@@ -115,14 +114,12 @@ ctl_member(const char *p, size_t n)
 	return 0;
 }
 
-int
-stage_ctl_name(const char *p, size_t n)
+/* Spaces before or after the brace: rare, so not inline. */
+static int
+ctl_name_spaced(const char *p, size_t n)
 {
 	size_t i = 0;
 
-	/* the usual row, {"name":..., in two comparisons */
-	if (n >= 4 && p[0] == '{' && p[1] == '"')
-		return p[2] == '_' && p[3] == '_' && ctl_member(p + 4, n - 4);
 	while (i < n && is_space(p[i]))
 		i++;
 	if (i == n || p[i++] != '{')
@@ -132,6 +129,21 @@ stage_ctl_name(const char *p, size_t n)
 	if (n - i < 3 || memcmp(p + i, "\"__", 3) != 0)
 		return 0;
 	return ctl_member(p + i + 3, n - i - 3);
+}
+
+/* stage_ctl_name, the usual row ({"name":...) in two comparisons. */
+static inline int
+ctl_name(const char *p, size_t n)
+{
+	if (n >= 4 && p[0] == '{' && p[1] == '"')
+		return p[2] == '_' && p[3] == '_' && ctl_member(p + 4, n - 4);
+	return ctl_name_spaced(p, n);
+}
+
+int
+stage_ctl_name(const char *p, size_t n)
+{
+	return ctl_name(p, n);
 }
 
 /* A checkpoint number: an integer from min up. */
@@ -578,13 +590,40 @@ control(struct stage *st, int i, const struct stage_ctl *c)
 	return 0;
 }
 
-/* Hand over the current line of input i: 0, or -1 when the run ends
+/* The current line of input i, when it may be a control line: 1 when
+ * it was one or a bad one (taken), 0 for a row, -1 when the run ends
  * (reported). */
 static int
-hand_over(struct stage *st, int i)
+take_control(struct stage *st, int i)
 {
 	struct stage_line *l = &st->cur;
 	struct stage_ctl c;
+	int k;
+
+	buf_reset(&st->why);
+	k = stage_ctl_read(st->doc, l->text, l->len, st->conf.unit, &c,
+	    &st->why);
+	if (k == -1) {
+		report_bad(st);
+		return 1;
+	}
+	if (k == 1) {
+		st->failed = 0;
+		k = control(st, i, &c);
+		if (k == -1)
+			return report_failed(st, l->source, l->lineno);
+		return k < 0 ? -1 : 1;
+	}
+	l->parsed = k == 0 && st->doc != &st->own_doc;
+	return 0;
+}
+
+/* Hand over the current line of input i: 0, or -1 when the run ends
+ * (reported). */
+static inline __attribute__((always_inline)) int
+hand_over(struct stage *st, int i)
+{
+	struct stage_line *l = &st->cur;
 	int k;
 
 	if (l->text == NULL) {
@@ -593,23 +632,8 @@ hand_over(struct stage *st, int i)
 		report_bad(st);
 		return 0;
 	}
-	if (stage_ctl_name(l->text, l->len)) {
-		buf_reset(&st->why);
-		k = stage_ctl_read(st->doc, l->text, l->len, st->conf.unit, &c,
-		    &st->why);
-		if (k == -1) {
-			report_bad(st);
-			return 0;
-		}
-		if (k == 1) {
-			st->failed = 0;
-			k = control(st, i, &c);
-			if (k == -1)
-				return report_failed(st, l->source, l->lineno);
-			return k < 0 ? -1 : 0;
-		}
-		l->parsed = k == 0 && st->doc != &st->own_doc;
-	}
+	if (ctl_name(l->text, l->len) && (k = take_control(st, i)) != 0)
+		return k < 0 ? -1 : 0;
 	st->rows_seen = 1;
 	st->bad = 0;
 	st->ops.row(st->arg, st, l);
@@ -619,8 +643,9 @@ hand_over(struct stage *st, int i)
 }
 
 /* Take line text[0..len) of input i (rc: LREAD_LINE, or LREAD_TOOLONG
- * for a line not kept). 0, or -1 when the run ends (reported). */
-static int
+ * for a line not kept). 0, or -1 when the run ends (reported). Inline in
+ * the two loops: it is the per-line path. */
+static inline __attribute__((always_inline)) int
 take(struct stage *st, int i, int rc, const char *text, size_t len)
 {
 	struct input *in = &st->in[i];
@@ -751,9 +776,9 @@ run_one(struct stage *st)
  */
 
 static int64_t
-clock_of(struct stage *st, int i)
+clock_of(const struct stage *st, int i)
 {
-	return st->ops.clock != NULL ? st->ops.clock(st->arg, i) : 0;
+	return st->conf.clock[i] != NULL ? *st->conf.clock[i] : 0;
 }
 
 /* Input i may be read now. */

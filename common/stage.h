@@ -156,12 +156,6 @@ struct stage_ops {
 	/* Input `input` has ended: every line of it was handed over. Not
 	 * called when a signal or an error ended the run. */
 	void	(*eof)(void *arg, struct stage *st, int input);
-	/* Two inputs: the event-time clock of input `input` (its largest
-	 * time so far). When both have lines the one behind is read, and a
-	 * run of lines from one stops once it is ahead of the other, so the
-	 * two advance together and neither piles up in the tool's state.
-	 * NULL: they take turns. */
-	int64_t	(*clock)(void *arg, int input);
 	/* The run is about to end on an error (a bad line under --on-error
 	 * fail, a control line that cannot be taken): discard what must
 	 * not outlive it (a sink's open files). */
@@ -188,6 +182,12 @@ struct stage_conf {
 	int		 stateful;	/* DESIGN.md section 8 */
 	const char	*state_path;	/* --state, or NULL */
 	int		 idle_clock;	/* note arrivals, for stage_idle_us */
+	/* Two inputs: where the tool keeps each input's event-time clock
+	 * (its largest time so far). When both have lines the one behind is
+	 * read, and a run of lines from one stops once it is ahead of the
+	 * other, so the two advance together and neither piles up in the
+	 * tool's state. NULL: they take turns. */
+	const int64_t	*clock[2];
 	/* The unit of the progress line: NULL for lines, which the driver
 	 * counts; another unit the tool counts (stage_progress). */
 	const char	*progress_unit;

@@ -95,7 +95,6 @@ static void	on_watermark(void *, struct stage *, const struct stage_line *,
 		    int64_t);
 static int	on_idle(void *, struct stage *, enum stage_idle);
 static void	on_eof(void *, struct stage *, int);
-static int64_t	on_clock(void *, int);
 
 static void
 usage(FILE *fp)
@@ -437,8 +436,7 @@ static int
 run(void)
 {
 	static const struct stage_ops ops = { .row = on_row,
-	    .watermark = on_watermark, .idle = on_idle, .eof = on_eof,
-	    .clock = on_clock };
+	    .watermark = on_watermark, .idle = on_idle, .eof = on_eof };
 	struct stage_conf sc;
 
 	stage_conf_init(&sc, conf.path, 2, &opts, &jout_stdout, &doc);
@@ -447,6 +445,11 @@ run(void)
 	sc.stateful = 1;
 	sc.state_path = conf.state_path;
 	sc.idle_clock = conf.idle > 0;
+	/* Reading order: the input whose clock is behind first, so the two
+	 * advance together in event time and neither runs far ahead of the
+	 * other (rows of the one ahead would all wait in the join's state). */
+	sc.clock[LEFT] = &clk.s[LEFT].max_ts;
+	sc.clock[RIGHT] = &clk.s[RIGHT].max_ts;
 	return stage_drive(&sc, &ops, NULL);
 }
 
@@ -611,16 +614,6 @@ on_eof(void *arg, struct stage *st, int s)
 	(void)st;
 	clk.s[s].eof = 1;
 	advance();
-}
-
-/* Reading order: the input whose clock is behind first, so the two
- * advance together in event time and neither runs far ahead of the other
- * (rows of the one ahead would all wait in the join's state). */
-static int64_t
-on_clock(void *arg, int s)
-{
-	(void)arg;
-	return clk.s[s].max_ts;
 }
 
 /*

@@ -232,21 +232,13 @@ on_eof(void *arg, struct stage *st, int input)
 	buf_printf(&seen, "eof %d\n", input);
 }
 
-static int64_t
-on_clock(void *arg, int input)
-{
-	(void)arg;
-	return clocks[input];
-}
-
 /* Run a stage over paths; *out gets what it forwarded. A run that is
  * to fail says why on stderr, which is put aside meanwhile. */
 static int
 run(const char *const *paths, size_t n, int ninputs, struct jout *out)
 {
 	static const struct stage_ops ops = { .row = on_row,
-	    .watermark = on_wm, .checkpoint = on_ckpt, .eof = on_eof,
-	    .clock = on_clock };
+	    .watermark = on_wm, .checkpoint = on_ckpt, .eof = on_eof };
 	static struct onerr oe;
 	struct stage_conf c;
 	struct stage *st;
@@ -261,6 +253,8 @@ run(const char *const *paths, size_t n, int ninputs, struct jout *out)
 	c.out = out;
 	c.onerr = &oe;
 	c.unit = TS_MS;
+	c.clock[0] = &clocks[0];
+	c.clock[1] = &clocks[1];
 	buf_reset(&seen);
 	clocks[0] = clocks[1] = 0;
 	jout_init_mem(out);
