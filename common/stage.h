@@ -39,8 +39,9 @@
  *     input that began with __restore; an input that delivered N is not
  *     read further until the others have; an input without __restore
  *     takes no part (its barriers are dropped, with a warning), one at its
- *     end counts as having delivered every barrier. Both inputs restore
- *     the same N, which goes out once; a __committed goes out once;
+ *     end counts as having delivered every barrier, and one that has not
+ *     shown its first line yet is waited for. Both inputs restore the
+ *     same N, which goes out once; a __committed goes out once;
  *   - while input is idle the output is flushed and the tool called, so
  *     its clocks can move (--idle-timeout, --proctime, --roll-interval);
  *     stage_idle_us says how long an input has been idle;
